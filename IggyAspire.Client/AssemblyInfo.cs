@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("IggyAspire.Tests")]
+[assembly: InternalsVisibleTo("IggyAspire.Benchmarks")]

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using Apache.Iggy.Headers;
+using IggyAspire.Messaging;
+
+namespace IggyAspire.Client;
+
+/// <summary>Moves W3C trace context between <see cref="Activity"/> and Iggy user headers.</summary>
+internal static class IggyMessageHeaders
+{
+    // Iggy keys and values are length-prefixed UTF-8 of at most 255 bytes; longer trace state is dropped, not sent broken.
+    private const int MaxHeaderLength = 255;
+
+    // Header keys are immutable; building them once saves two allocations per message.
+    private static readonly Dictionary<string, HeaderKey> KnownKeys = new(StringComparer.Ordinal)
+    {
+        ["traceparent"] = HeaderKey.FromString("traceparent"),
+        ["tracestate"] = HeaderKey.FromString("tracestate"),
+    };
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
+
+    /// <summary>The user headers of an outgoing message: the current span's context, or none outside a span.</summary>
+    public static Dictionary<HeaderKey, HeaderValue>? FromCurrentActivity()
+    {
+        if (Activity.Current is not { } activity)
+        {
+            return null;
+        }
+
+        var headers = new Dictionary<HeaderKey, HeaderValue>(capacity: 2);
+        TraceContextPropagation.Inject(activity.Context, headers, static (carrier, name, value) =>
+        {
+            if (value.Length is > 0 and <= MaxHeaderLength)
+            {
+                carrier[KnownKeys.TryGetValue(name, out var key) ? key : HeaderKey.FromString(name)] = HeaderValue.FromString(value);
+            }
+        });
+        return headers;
+    }
+
+    /// <summary>The string-valued user headers of a received message, by name.</summary>
+    public static IReadOnlyDictionary<string, string> ToStrings(Dictionary<HeaderKey, HeaderValue>? headers)
+    {
+        if (headers is null || headers.Count == 0)
+        {
+            return EmptyHeaders;
+        }
+
+        var strings = new Dictionary<string, string>(headers.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in headers)
+        {
+            if (key.Kind == HeaderKind.String && value.Kind == HeaderKind.String)
+            {
+                strings[key.ToString()] = value.ToString();
+            }
+        }
+
+        return strings;
+    }
+}

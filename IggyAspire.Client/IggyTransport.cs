@@ -1,0 +1,101 @@
+using Apache.Iggy;
+using Apache.Iggy.Contracts;
+using Apache.Iggy.Exceptions;
+using Apache.Iggy.IggyClient;
+using Apache.Iggy.Kinds;
+using Apache.Iggy.Messages;
+using IggyAspire.Messaging;
+using IggyAspire.Messaging.Transport;
+
+namespace IggyAspire.Client;
+
+/// <summary>
+/// The one place where the messaging core meets Apache.Iggy: every call maps core types to SDK types and back,
+/// and nothing else. Names are used as identifiers, so configuration never has to know numeric ids.
+/// </summary>
+internal sealed class IggyTransport(IIggyClient client, IggyServerAddress server) : IIggyTransport
+{
+    // A plain (non-group) consumer that only ever polls without committing, to peek at each partition's tail.
+    private static readonly Consumer TailReader = Consumer.New("iggyaspire-tail-reader");
+
+    public IggyServerAddress Server { get; } = server;
+
+    public Task<bool> CreateStreamAsync(string stream, CancellationToken ct) =>
+        CreateUnlessExistsAsync(() => client.CreateStreamAsync(stream, ct));
+
+    public Task<bool> CreateTopicAsync(string stream, string topic, uint partitions, CancellationToken ct) =>
+        CreateUnlessExistsAsync(() => client.CreateTopicAsync(Identifier.String(stream), topic, partitions, token: ct));
+
+    public Task<bool> CreateConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
+        CreateUnlessExistsAsync(() => client.CreateConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), group, ct));
+
+    public Task JoinConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
+        client.JoinConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), ct);
+
+    public Task SendAsync(string stream, string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken ct)
+    {
+        var batch = new List<Message>(messages.Count);
+        foreach (var message in messages)
+        {
+            batch.Add(new Message(message.Id, message.Payload, IggyMessageHeaders.FromCurrentActivity()));
+        }
+
+        return client.SendMessagesAsync(Identifier.String(stream), Identifier.String(topic), Partitioning.None(), batch, ct);
+    }
+
+    public async Task<PolledBatch> PollNextAsync(string stream, string topic, string group, uint count, CancellationToken ct)
+    {
+        var polled = await client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId: null,
+            Consumer.Group(group), PollingStrategy.Next(), count, autoCommit: false, ct).ConfigureAwait(false);
+        return ToBatch(polled);
+    }
+
+    public Task StoreOffsetAsync(string stream, string topic, string group, uint partitionId, ulong offset, CancellationToken ct) =>
+        client.StoreOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), offset, partitionId, ct);
+
+    public async Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken ct)
+    {
+        var offsets = await client.GetOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), partitionId, ct)
+            .ConfigureAwait(false);
+        return offsets is null ? null : new PartitionOffsets((uint)offsets.PartitionId, offsets.CurrentOffset, offsets.StoredOffset);
+    }
+
+    public async Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, uint partitions, CancellationToken ct)
+    {
+        var last = new List<ReceivedMessage>();
+        for (uint partitionId = 0; partitionId < partitions; partitionId++)
+        {
+            var polled = await client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId,
+                TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, ct).ConfigureAwait(false);
+            last.AddRange(ToBatch(polled).Messages);
+        }
+
+        return last;
+    }
+
+    private static PolledBatch ToBatch(PolledMessages polled)
+    {
+        var partitionId = (uint)polled.PartitionId;
+        var messages = new List<ReceivedMessage>(polled.Messages.Count);
+        foreach (var message in polled.Messages)
+        {
+            messages.Add(new ReceivedMessage(partitionId, message.Header.Offset, message.Header.Id, message.Header.Timestamp,
+                message.Payload, IggyMessageHeaders.ToStrings(message.UserHeaders)));
+        }
+
+        return new PolledBatch(partitionId, polled.CurrentOffset, messages);
+    }
+
+    private static async Task<bool> CreateUnlessExistsAsync<T>(Func<Task<T>> create)
+    {
+        try
+        {
+            await create().ConfigureAwait(false);
+            return true;
+        }
+        catch (IggyInvalidStatusCodeException exception) when (IggyErrorCodes.IsAlreadyExists(exception.StatusCode))
+        {
+            return false;
+        }
+    }
+}
