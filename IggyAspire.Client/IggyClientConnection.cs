@@ -2,7 +2,7 @@ using Apache.Iggy.Configuration;
 using Apache.Iggy.Enums;
 using Apache.Iggy.Factory;
 using Apache.Iggy.IggyClient;
-using IggyAspire.Messaging;
+using IggyAspire.Messaging.Connection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using Apache.Iggy.IggyClient;
 using IggyAspire.Client;
-using IggyAspire.Messaging;
+using IggyAspire.Messaging.Connection;
 using IggyAspire.Messaging.Telemetry;
 using IggyAspire.Messaging.Transport;
 using Microsoft.Extensions.Configuration;
@@ -47,6 +47,7 @@ public static class IggyClientExtensions
         }
 
         configureSettings?.Invoke(settings);
+        settings.Validate();
 
         builder.Services.AddServiceDiscoveryCore();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Apache.Iggy.Headers;
-using IggyAspire.Messaging;
+using IggyAspire.Messaging.Telemetry;
 
 namespace IggyAspire.Client;
 
@@ -28,11 +28,12 @@ internal static class IggyMessageHeaders
         }
 
         var headers = new Dictionary<HeaderKey, HeaderValue>(capacity: 2);
-        TraceContextPropagation.Inject(activity.Context, headers, static (carrier, name, value) =>
+        TraceContextPropagation.Inject(activity, headers, static (carrier, name, value) =>
         {
             if (value.Length is > 0 and <= MaxHeaderLength)
             {
-                carrier[KnownKeys.TryGetValue(name, out var key) ? key : HeaderKey.FromString(name)] = HeaderValue.FromString(value);
+                ((Dictionary<HeaderKey, HeaderValue>)carrier!)[KnownKeys.TryGetValue(name, out var key) ? key : HeaderKey.FromString(name)] =
+                    HeaderValue.FromString(value);
             }
         });
         return headers;

@@ -4,7 +4,7 @@ using Apache.Iggy.Exceptions;
 using Apache.Iggy.IggyClient;
 using Apache.Iggy.Kinds;
 using Apache.Iggy.Messages;
-using IggyAspire.Messaging;
+using IggyAspire.Messaging.Connection;
 using IggyAspire.Messaging.Transport;
 
 namespace IggyAspire.Client;

@@ -1,4 +1,4 @@
-using IggyAspire.Messaging;
+using IggyAspire.Messaging.Producing;
 
 namespace IggyAspire.Producer;
 

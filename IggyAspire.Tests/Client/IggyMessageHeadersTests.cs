@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Apache.Iggy.Headers;
 using IggyAspire.Client;
-using IggyAspire.Messaging;
+using IggyAspire.Messaging.Telemetry;
 
 namespace IggyAspire.Tests.Client;
 
@@ -29,7 +29,7 @@ public sealed class IggyMessageHeadersTests
         var received = IggyMessageHeaders.ToStrings(headers);
         Assert.Equal(activity.Id, received["traceparent"]);
         Assert.Equal("iggy=1", received["tracestate"]);
-        var context = TraceContextPropagation.Extract(received, static (carrier, name) => carrier.GetValueOrDefault(name));
+        var context = TraceContextPropagation.Extract(received);
         Assert.Equal(activity.TraceId, context.TraceId);
         Assert.Equal(activity.SpanId, context.SpanId);
     }

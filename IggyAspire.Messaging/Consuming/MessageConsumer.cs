@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using IggyAspire.Messaging.Contract;
+using IggyAspire.Messaging.Options;
+using IggyAspire.Messaging.Resilience;
+using IggyAspire.Messaging.Telemetry;
+using IggyAspire.Messaging.Topology;
+using IggyAspire.Messaging.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace IggyAspire.Messaging.Consuming;
+
+/// <summary>
+/// A member of the consumer group that polls every <see cref="ConsumerOptions.PollInterval"/> with strategy Next and
+/// stores the offset only after the batch is processed: at-least-once. (The seeds auto-committed on poll, which loses
+/// the batch a crash interrupts.) A payload that is not a <see cref="DemoMessage"/> is logged, counted and skipped;
+/// no message and no failed poll stops the loop.
+/// </summary>
+public sealed partial class MessageConsumer(
+    IIggyTransport transport,
+    TopologyInitializer topology,
+    IOptions<TopologyOptions> topologyOptions,
+    IOptions<ConsumerOptions> consumerOptions,
+    MessagingInstrumentation instrumentation,
+    TimeProvider timeProvider,
+    ILogger<MessageConsumer> logger)
+{
+    /// <summary>The <c>error.type</c> of a message whose payload is not a <see cref="DemoMessage"/>.</summary>
+    public const string InvalidPayloadError = "invalid_payload";
+
+    private readonly ResiliencePipeline _retry = TransientRetry.Create("Consuming messages", timeProvider, logger);
+    private bool _joined;
+
+    /// <summary>Consumes until <paramref name="stoppingToken"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var topic = topologyOptions.Value;
+        var options = consumerOptions.Value;
+        await topology.EnsureAsync(includeConsumerGroup: true, stoppingToken).ConfigureAwait(false);
+        LogStarting(logger, topic.ConsumerGroup, topic.Stream, topic.Topic, options.PollInterval);
+
+        using var timer = new PeriodicTimer(options.PollInterval, timeProvider);
+        do
+        {
+            await PollOnceAsync(topic, (uint)options.BatchSize, stoppingToken).ConfigureAwait(false);
+        }
+        while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
+    }
+
+    private async Task PollOnceAsync(TopologyOptions topic, uint batchSize, CancellationToken stoppingToken)
+    {
+        PolledBatch batch;
+        using (var receive = instrumentation.StartReceive(topic.Topic, topic.ConsumerGroup, transport.Server))
+        {
+            var started = timeProvider.GetTimestamp();
+            try
+            {
+                // Group membership lives on the connection: join again after any failure, which may have been a reconnect.
+                if (!_joined)
+                {
+                    await _retry.ExecuteAsync(
+                        async token => await transport.JoinConsumerGroupAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, token).ConfigureAwait(false),
+                        stoppingToken).ConfigureAwait(false);
+                    _joined = true;
+                    LogJoined(logger, topic.ConsumerGroup);
+                }
+
+                batch = await transport.PollNextAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, batchSize, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                _joined = false;
+                var errorType = exception.GetType().FullName ?? exception.GetType().Name;
+                MessagingInstrumentation.SetError(receive, errorType, exception.Message);
+                instrumentation.RecordReceive(topic.Topic, topic.ConsumerGroup, transport.Server, partitionId: null, 0, timeProvider.GetElapsedTime(started), errorType);
+                LogPollFailed(logger, exception, topic.Topic);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            instrumentation.RecordReceive(topic.Topic, topic.ConsumerGroup, transport.Server, batch.PartitionId, batch.Messages.Count, timeProvider.GetElapsedTime(started), errorType: null);
+            MessagingInstrumentation.LinkReceived(receive, batch.PartitionId, batch.Messages.Select(message => TraceContextPropagation.Extract(message.Headers)));
+        }
+
+        if (batch.Messages.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var message in batch.Messages)
+        {
+            Process(topic, message);
+        }
+
+        await StoreOffsetAsync(topic, batch.PartitionId, batch.Messages[^1].Offset, stoppingToken).ConfigureAwait(false);
+        await RecordLagAsync(topic, batch.PartitionId, stoppingToken).ConfigureAwait(false);
+    }
+
+    private void Process(TopologyOptions topic, ReceivedMessage message)
+    {
+        var producerContext = TraceContextPropagation.Extract(message.Headers);
+        using var process = instrumentation.StartProcess(topic.Topic, topic.ConsumerGroup, transport.Server, producerContext, message.PartitionId, message.Offset, message.Id);
+        var traceId = process?.TraceId ?? producerContext.TraceId;
+        var started = timeProvider.GetTimestamp();
+        string? errorType = null;
+        try
+        {
+            if (DemoMessageSerializer.TryDeserialize(message.Payload.Span, out var demo, out var error))
+            {
+                LogConsumed(logger, demo.Id, demo.Text, message.PartitionId, message.Offset, traceId);
+            }
+            else
+            {
+                errorType = InvalidPayloadError;
+                MessagingInstrumentation.SetError(process, errorType, error);
+                LogInvalidPayload(logger, message.PartitionId, message.Offset, error);
+            }
+        }
+        catch (Exception exception)
+        {
+            errorType = exception.GetType().FullName ?? exception.GetType().Name;
+            MessagingInstrumentation.SetError(process, errorType, exception.Message);
+            LogProcessFailed(logger, exception, message.PartitionId, message.Offset);
+        }
+
+        instrumentation.RecordProcess(topic.Topic, topic.ConsumerGroup, transport.Server, message.PartitionId, timeProvider.GetElapsedTime(started), errorType);
+    }
+
+    private async Task StoreOffsetAsync(TopologyOptions topic, uint partitionId, ulong offset, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _retry.ExecuteAsync(
+                async token => await transport.StoreOffsetAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, offset, token).ConfigureAwait(false),
+                stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Not fatal: the next Next poll returns the batch again, which at-least-once allows.
+            _joined = false;
+            LogStoreFailed(logger, exception, partitionId, offset);
+        }
+    }
+
+    private async Task RecordLagAsync(TopologyOptions topic, uint partitionId, CancellationToken stoppingToken)
+    {
+        try
+        {
+            if (await transport.GetOffsetsAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, stoppingToken).ConfigureAwait(false) is { } offsets)
+            {
+                instrumentation.RecordLag(topic.Topic, topic.ConsumerGroup, partitionId, offsets.CurrentOffset, offsets.StoredOffset);
+            }
+        }
+        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogLagFailed(logger, exception, partitionId);
+        }
+    }
+
+    private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Stream}/{Topic} in group {ConsumerGroup}, polling every {PollInterval}")]
+    private static partial void LogStarting(ILogger logger, string consumerGroup, string stream, string topic, TimeSpan pollInterval);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Joined consumer group {ConsumerGroup}")]
+    private static partial void LogJoined(ILogger logger, string consumerGroup);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consumed message {MessageId} '{Text}' from partition {PartitionId} at offset {Offset} (trace {TraceId})")]
+    private static partial void LogConsumed(ILogger logger, long messageId, string text, uint partitionId, ulong offset, ActivityTraceId traceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped the message at partition {PartitionId} offset {Offset}: its payload is not a DemoMessage ({Reason})")]
+    private static partial void LogInvalidPayload(ILogger logger, uint partitionId, ulong offset, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Processing the message at partition {PartitionId} offset {Offset} failed; it is skipped")]
+    private static partial void LogProcessFailed(ILogger logger, Exception exception, uint partitionId, ulong offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling {Topic} failed; trying again at the next poll")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception, string topic);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing offset {Offset} of partition {PartitionId} failed; the batch may be delivered again")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, uint partitionId, ulong offset);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading the offsets of partition {PartitionId} for the lag gauge failed")]
+    private static partial void LogLagFailed(ILogger logger, Exception exception, uint partitionId);
+}

@@ -1,0 +1,248 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using IggyAspire.Messaging.Connection;
+using static IggyAspire.Messaging.Telemetry.MessagingAttributes;
+
+namespace IggyAspire.Messaging.Telemetry;
+
+/// <summary>
+/// The spans and metrics of the producer and the consumer, named by the OpenTelemetry messaging conventions:
+/// <c>send {topic}</c> (PRODUCER), <c>receive {topic}</c> (CLIENT, linked to each message's creation context) and
+/// <c>process {topic}</c> (CONSUMER, a child of the producer's context so one trace shows both ends).
+/// </summary>
+public sealed class MessagingInstrumentation : IDisposable
+{
+    private readonly ActivitySource? _source;
+    private readonly Meter _meter;
+    private readonly bool _metricsEnabled;
+    private readonly Counter<long> _sent;
+    private readonly Counter<long> _consumed;
+    private readonly Counter<long> _invalid;
+    private readonly Histogram<double> _operationDuration;
+    private readonly Histogram<double> _processDuration;
+    private readonly ConcurrentDictionary<(string Topic, string Group, uint Partition), long> _lag = new();
+
+    /// <summary>Creates the source and meter; disabled signals cost nothing per message.</summary>
+    public MessagingInstrumentation(MessagingInstrumentationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        _source = options.EnableTracing ? new ActivitySource(MessagingTelemetry.ActivitySourceName) : null;
+        _metricsEnabled = options.EnableMetrics;
+        _meter = new Meter(MessagingTelemetry.MeterName);
+        _sent = _meter.CreateCounter<long>("messaging.client.sent.messages", "{message}", "Messages the producer sent.");
+        _consumed = _meter.CreateCounter<long>("messaging.client.consumed.messages", "{message}", "Messages the consumer received.");
+        _invalid = _meter.CreateCounter<long>("messaging.iggy.consumer.invalid_messages", "{message}", "Messages the consumer skipped because their payload was not a DemoMessage.");
+        _operationDuration = _meter.CreateHistogram<double>("messaging.client.operation.duration", "s", "Duration of send and receive operations.");
+        _processDuration = _meter.CreateHistogram<double>("messaging.process.duration", "s", "Duration of processing one message.");
+        _meter.CreateObservableGauge("messaging.iggy.consumer.lag", ObserveLag, "{message}", "Messages in a partition that the consumer group has not yet stored an offset past.");
+    }
+
+    /// <summary>Starts the PRODUCER span of one send call, or returns null when nobody listens.</summary>
+    public Activity? StartSend(string topic, IggyServerAddress server, IReadOnlyList<long> messageIds)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(messageIds);
+
+        var activity = _source?.StartActivity($"{SendOperation} {topic}", ActivityKind.Producer);
+        if (activity is { IsAllDataRequested: true })
+        {
+            SetCommon(activity, SendOperation, "send", topic, server);
+            if (messageIds.Count == 1)
+            {
+                activity.SetTag(MessageId, messageIds[0]);
+            }
+            else
+            {
+                activity.SetTag(BatchMessageCount, messageIds.Count);
+            }
+        }
+
+        return activity;
+    }
+
+    /// <summary>Starts the CLIENT span of one poll; links to the polled messages are added with <see cref="LinkReceived"/>.</summary>
+    public Activity? StartReceive(string topic, string consumerGroup, IggyServerAddress server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+
+        var activity = _source?.StartActivity($"{ReceiveOperation} {topic}", ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            SetCommon(activity, ReceiveOperation, "receive", topic, server);
+            activity.SetTag(ConsumerGroupName, consumerGroup);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Records what one poll returned on its receive span: the partition, the count and a link per message.</summary>
+    public static void LinkReceived(Activity? receive, uint partitionId, IEnumerable<ActivityContext> messageContexts)
+    {
+        ArgumentNullException.ThrowIfNull(messageContexts);
+        if (receive is not { IsAllDataRequested: true })
+        {
+            return;
+        }
+
+        var count = 0;
+        foreach (var context in messageContexts)
+        {
+            count++;
+            if (context != default)
+            {
+                receive.AddLink(new ActivityLink(context));
+            }
+        }
+
+        receive.SetTag(PartitionId, partitionId.ToString(CultureInfo.InvariantCulture));
+        receive.SetTag(BatchMessageCount, count);
+    }
+
+    /// <summary>
+    /// Starts the CONSUMER span of processing one message as a child of <paramref name="producerContext"/> (the
+    /// context the producer wrote into the message's headers), or as a root when the message carried none.
+    /// </summary>
+    public Activity? StartProcess(string topic, string consumerGroup, IggyServerAddress server, ActivityContext producerContext, uint partitionId, ulong offset, UInt128 messageId)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+
+        var activity = producerContext == default
+            ? _source?.StartActivity($"{ProcessOperation} {topic}", ActivityKind.Consumer, parentContext: default)
+            : _source?.StartActivity($"{ProcessOperation} {topic}", ActivityKind.Consumer, producerContext);
+        if (activity is { IsAllDataRequested: true })
+        {
+            SetCommon(activity, ProcessOperation, "process", topic, server);
+            activity.SetTag(ConsumerGroupName, consumerGroup);
+            activity.SetTag(PartitionId, partitionId.ToString(CultureInfo.InvariantCulture));
+            activity.SetTag(Offset, offset);
+            activity.SetTag(MessageId, messageId.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return activity;
+    }
+
+    /// <summary>Marks <paramref name="activity"/> failed with <paramref name="errorType"/> (an exception type name or a short reason).</summary>
+    public static void SetError(Activity? activity, string errorType, string? description = null)
+    {
+        activity?.SetTag(ErrorType, errorType);
+        activity?.SetStatus(ActivityStatusCode.Error, description);
+    }
+
+    /// <summary>Counts messages a send delivered (or failed to, with <paramref name="errorType"/>) and the send's duration.</summary>
+    public void RecordSend(string topic, IggyServerAddress server, int messageCount, TimeSpan duration, string? errorType)
+    {
+        if (!_metricsEnabled)
+        {
+            return;
+        }
+
+        var tags = Tags(SendOperation, topic, server, consumerGroup: null, partitionId: null, errorType);
+        _operationDuration.Record(duration.TotalSeconds, tags);
+        _sent.Add(messageCount, tags);
+    }
+
+    /// <summary>Records one poll's duration and how many messages it returned.</summary>
+    public void RecordReceive(string topic, string consumerGroup, IggyServerAddress server, uint? partitionId, int messageCount, TimeSpan duration, string? errorType)
+    {
+        if (!_metricsEnabled)
+        {
+            return;
+        }
+
+        var tags = Tags(ReceiveOperation, topic, server, consumerGroup, partitionId, errorType);
+        _operationDuration.Record(duration.TotalSeconds, tags);
+        if (messageCount > 0)
+        {
+            _consumed.Add(messageCount, tags);
+        }
+    }
+
+    /// <summary>Records how long processing one message took, and whether it was skipped as invalid.</summary>
+    public void RecordProcess(string topic, string consumerGroup, IggyServerAddress server, uint partitionId, TimeSpan duration, string? errorType)
+    {
+        if (!_metricsEnabled)
+        {
+            return;
+        }
+
+        var tags = Tags(ProcessOperation, topic, server, consumerGroup, partitionId, errorType);
+        _processDuration.Record(duration.TotalSeconds, tags);
+        if (errorType is not null)
+        {
+            _invalid.Add(1, tags);
+        }
+    }
+
+    /// <summary>Remembers a partition's lag (its current offset minus the group's stored offset) for the lag gauge.</summary>
+    public void RecordLag(string topic, string consumerGroup, uint partitionId, ulong currentOffset, ulong? storedOffset)
+    {
+        // Offsets count from 0: with nothing stored, every message up to and including the current one is pending.
+        var pending = storedOffset is { } stored ? (long)(currentOffset - Math.Min(stored, currentOffset)) : (long)currentOffset + 1;
+        _lag[(topic, consumerGroup, partitionId)] = pending;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _source?.Dispose();
+        _meter.Dispose();
+    }
+
+    private IEnumerable<Measurement<long>> ObserveLag()
+    {
+        if (!_metricsEnabled)
+        {
+            yield break;
+        }
+
+        foreach (var ((topic, group, partition), lag) in _lag)
+        {
+            yield return new Measurement<long>(lag,
+                new(MessagingSystem, MessagingTelemetry.MessagingSystem),
+                new(DestinationName, topic),
+                new(ConsumerGroupName, group),
+                new(PartitionId, partition.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+
+    private static void SetCommon(Activity activity, string operation, string operationType, string topic, IggyServerAddress server)
+    {
+        activity.SetTag(MessagingSystem, MessagingTelemetry.MessagingSystem);
+        activity.SetTag(OperationName, operation);
+        activity.SetTag(OperationType, operationType);
+        activity.SetTag(DestinationName, topic);
+        activity.SetTag(ServerAddress, server.Host);
+        activity.SetTag(ServerPort, server.Port);
+    }
+
+    private static TagList Tags(string operation, string topic, IggyServerAddress server, string? consumerGroup, uint? partitionId, string? errorType)
+    {
+        var tags = new TagList
+        {
+            { MessagingSystem, MessagingTelemetry.MessagingSystem },
+            { OperationName, operation },
+            { DestinationName, topic },
+            { ServerAddress, server.Host },
+            { ServerPort, server.Port },
+        };
+        if (consumerGroup is not null)
+        {
+            tags.Add(ConsumerGroupName, consumerGroup);
+        }
+
+        if (partitionId is { } partition)
+        {
+            tags.Add(PartitionId, partition.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (errorType is not null)
+        {
+            tags.Add(ErrorType, errorType);
+        }
+
+        return tags;
+    }
+}
