@@ -63,6 +63,20 @@ public sealed record IggyConnectionString(string Host, int Port, string? Usernam
             return $"The Iggy connection string scheme '{scheme}' is not supported: only TCP (iggy:// or iggy+tcp://) is, because Apache.Iggy's consumer groups need TCP.";
         }
 
+        var authority = connectionString[(schemeEnd + 3)..].Split('/', '?', '#')[0];
+        var hostAndPort = authority[(authority.LastIndexOf('@') + 1)..];
+        var portSeparator = hostAndPort.LastIndexOf(':');
+        if (portSeparator < 0 || portSeparator == hostAndPort.Length - 1)
+        {
+            return $"The Iggy connection string '{Mask(connectionString)}' has no port; the TCP port is usually 8090 (iggy://user:password@host:8090).";
+        }
+
+        var portText = hostAndPort[(portSeparator + 1)..];
+        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+        {
+            return $"The Iggy connection string port '{portText}' is not a number from 1 to 65535.";
+        }
+
         if (!Uri.TryCreate(connectionString, UriKind.Absolute, out uri))
         {
             return $"The Iggy connection string '{Mask(connectionString)}' is not a valid URI.";
@@ -76,20 +90,6 @@ public sealed record IggyConnectionString(string Host, int Port, string? Usernam
         if (string.IsNullOrEmpty(uri.Host))
         {
             return $"The Iggy connection string '{Mask(connectionString)}' has no host.";
-        }
-
-        var authority = connectionString[(schemeEnd + 3)..].Split('/', '?', '#')[0];
-        var hostAndPort = authority[(authority.LastIndexOf('@') + 1)..];
-        var portSeparator = hostAndPort.LastIndexOf(':');
-        if (portSeparator < 0 || portSeparator == hostAndPort.Length - 1)
-        {
-            return $"The Iggy connection string '{Mask(connectionString)}' has no port; the TCP port is usually 8090 (iggy://user:password@{uri.Host}:8090).";
-        }
-
-        var portText = hostAndPort[(portSeparator + 1)..];
-        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-        {
-            return $"The Iggy connection string port '{portText}' is not a number from 1 to 65535.";
         }
 
         if (uri.AbsolutePath is not ("/" or "") || uri.Query.Length > 0 || uri.Fragment.Length > 0)

@@ -17,9 +17,10 @@ public sealed class IggyServerAddressResolver(ServiceEndpointResolver endpointRe
         ArgumentException.ThrowIfNullOrEmpty(serviceName);
 
         var discovered = await endpointResolver.GetEndpointsAsync($"tcp://{serviceName}", cancellationToken).ConfigureAwait(false);
-        if (discovered.Endpoints.Count > 0)
+        // With nothing configured, service discovery passes the name through with port 0: that is no answer.
+        if (discovered.Endpoints.Select(endpoint => endpoint.EndPoint).FirstOrDefault(HasPort) is { } endPoint)
         {
-            return ToAddress(discovered.Endpoints[0].EndPoint, serviceName);
+            return ToAddress(endPoint, serviceName);
         }
 
         return connectionString is null
@@ -27,6 +28,14 @@ public sealed class IggyServerAddressResolver(ServiceEndpointResolver endpointRe
                 $"No address for the Iggy server '{serviceName}': set the service-discovery endpoint 'services:{serviceName}:tcp:0' (the AppHost does) or the connection string 'ConnectionStrings:{serviceName}' (iggy://user:password@host:port).")
             : new IggyServerAddress(connectionString.Host, connectionString.Port);
     }
+
+    private static bool HasPort(EndPoint endPoint) => endPoint switch
+    {
+        IPEndPoint ip => ip.Port > 0,
+        DnsEndPoint dns => dns.Port > 0,
+        UriEndPoint uri => uri.Uri.Port > 0,
+        _ => true,
+    };
 
     private static IggyServerAddress ToAddress(EndPoint endPoint, string serviceName) => endPoint switch
     {
