@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using IggyAspire.Messaging.Connection;
+using IggyAspire.Messaging.Telemetry;
+
+namespace IggyAspire.UnitTests.Messaging;
+
+public sealed class MessagingInstrumentationTests
+{
+    private static readonly IggyServerAddress Server = new("iggy.test", 8090);
+
+    [Fact]
+    public void A_send_is_a_producer_span_named_by_the_messaging_conventions()
+    {
+        using var capture = new TelemetryCapture();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+
+        instrumentation.StartSend("send-topic", Server, [7])!.Dispose();
+
+        var span = Assert.Single(capture.Spans, span => Equals(span.GetTagItem(MessagingAttributes.DestinationName), "send-topic"));
+        Assert.Equal(("send send-topic", ActivityKind.Producer), (span.DisplayName, span.Kind));
+        Assert.Equal("iggy", span.GetTagItem(MessagingAttributes.MessagingSystem));
+        Assert.Equal("send", span.GetTagItem(MessagingAttributes.OperationName));
+        Assert.Equal(7L, span.GetTagItem(MessagingAttributes.MessageId));
+        Assert.Equal(("iggy.test", 8090), (span.GetTagItem(MessagingAttributes.ServerAddress), span.GetTagItem(MessagingAttributes.ServerPort)));
+    }
+
+    [Fact]
+    public void Processing_is_a_consumer_span_in_the_producers_trace()
+    {
+        using var capture = new TelemetryCapture();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+        var producer = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
+
+        instrumentation.StartProcess("process-topic", "group", Server, producer, partitionId: 2, offset: 41, messageId: 7)!.Dispose();
+
+        var span = Assert.Single(capture.Spans, span => Equals(span.GetTagItem(MessagingAttributes.DestinationName), "process-topic"));
+        Assert.Equal(("process process-topic", ActivityKind.Consumer), (span.DisplayName, span.Kind));
+        Assert.Equal((producer.TraceId, producer.SpanId), (span.TraceId, span.ParentSpanId));
+        Assert.Equal(("group", "2", 41UL, "7"), (span.GetTagItem(MessagingAttributes.ConsumerGroupName), span.GetTagItem(MessagingAttributes.PartitionId), span.GetTagItem(MessagingAttributes.Offset), span.GetTagItem(MessagingAttributes.MessageId)));
+    }
+
+    [Fact]
+    public void A_receive_is_a_client_span_linked_to_every_message_it_returned()
+    {
+        using var capture = new TelemetryCapture();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+        ActivityContext[] messages =
+        [
+            new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded),
+            default,
+            new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded),
+        ];
+
+        using (var receive = instrumentation.StartReceive("receive-topic", "group", Server))
+        {
+            MessagingInstrumentation.LinkReceived(receive, 1, messages);
+        }
+
+        var span = Assert.Single(capture.Spans, span => Equals(span.GetTagItem(MessagingAttributes.DestinationName), "receive-topic"));
+        Assert.Equal(("receive receive-topic", ActivityKind.Client), (span.DisplayName, span.Kind));
+        Assert.Equal([messages[0].TraceId, messages[2].TraceId], span.Links.Select(link => link.Context.TraceId));
+        Assert.Equal(3, span.GetTagItem(MessagingAttributes.BatchMessageCount));
+    }
+
+    [Fact]
+    public void With_tracing_disabled_no_span_is_started()
+    {
+        using var capture = new TelemetryCapture();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions { EnableTracing = false });
+
+        Assert.Null(instrumentation.StartSend("disabled-topic", Server, [1]));
+    }
+
+    [Fact]
+    public void Sends_and_processing_are_counted_and_timed_with_error_type_on_failure()
+    {
+        using var capture = new TelemetryCapture();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+
+        instrumentation.RecordSend("metrics-topic", Server, 3, TimeSpan.FromMilliseconds(5), errorType: null);
+        instrumentation.RecordProcess("metrics-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload");
+
+        var ours = capture.Measurements.Where(m => Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "metrics-topic")).ToList();
+        Assert.Equal(3, Assert.Single(ours, m => m.Instrument == "messaging.client.sent.messages").Value);
+        Assert.Equal(0.005, Assert.Single(ours, m => m.Instrument == "messaging.client.operation.duration").Value, precision: 6);
+        var invalid = Assert.Single(ours, m => m.Instrument == "messaging.iggy.consumer.invalid_messages");
+        Assert.Equal("invalid_payload", invalid.Tags[MessagingAttributes.ErrorType]);
+        Assert.Single(ours, m => m.Instrument == "messaging.process.duration");
+    }
+
+    [Fact]
+    public void The_lag_gauge_reports_current_minus_stored_offset_per_partition()
+    {
+        using var capture = new TelemetryCapture();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+
+        instrumentation.RecordLag("lag-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 7);
+        instrumentation.RecordLag("lag-topic", "group", partitionId: 1, currentOffset: 4, storedOffset: null);
+        capture.CollectObservables();
+
+        var lag = capture.Measurements
+            .Where(m => m.Instrument == "messaging.iggy.consumer.lag" && Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "lag-topic"))
+            .ToDictionary(m => (string)m.Tags[MessagingAttributes.PartitionId]!, m => m.Value);
+        Assert.Equal(new Dictionary<string, double> { ["0"] = 3, ["1"] = 5 }, lag);
+    }
+}
