@@ -26,4 +26,24 @@ internal static class Clock
     /// <summary>Reads the next item a fake wrote, waiting at most a few seconds of real time.</summary>
     public static async Task<T> NextAsync<T>(System.Threading.Channels.Channel<T> channel) =>
         await channel.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+    /// <summary>
+    /// Reads the next item a fake wrote, moving the clock by <paramref name="step"/> while none is there: for waits
+    /// (backoff, poll interval) that start at a moment the test cannot observe.
+    /// </summary>
+    public static async Task<T> NextAdvancingAsync<T>(System.Threading.Channels.Channel<T> channel, FakeTimeProvider time, TimeSpan step)
+    {
+        for (var i = 0; i < 10_000; i++)
+        {
+            if (channel.Reader.TryRead(out var item))
+            {
+                return item;
+            }
+
+            time.Advance(step);
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException("The fake transport saw no call while the clock moved.");
+    }
 }

@@ -33,6 +33,9 @@ internal sealed class FakeIggyTransport : IIggyTransport
     /// <summary>When set, SendAsync waits for it: a send "in flight".</summary>
     public TaskCompletionSource? SendGate { get; set; }
 
+    /// <summary>Completes when a send reaches a closed <see cref="SendGate"/>.</summary>
+    public TaskCompletionSource SendEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public Dictionary<uint, PartitionOffsets> Offsets { get; } = [];
 
     public void EnqueuePoll(PolledBatch batch) => _polls.Enqueue(batch);
@@ -54,7 +57,8 @@ internal sealed class FakeIggyTransport : IIggyTransport
     {
         if (SendGate is { } gate)
         {
-            await gate.Task.WaitAsync(cancellationToken);
+            SendEntered.TrySetResult();
+            await gate.Task;
         }
 
         var context = Activity.Current?.Context ?? default;

@@ -1,0 +1,66 @@
+using IggyAspire.Messaging.Options;
+using IggyAspire.Messaging.Topology;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace IggyAspire.UnitTests.Messaging;
+
+public sealed class TopologyInitializerTests
+{
+    private readonly FakeIggyTransport _transport = new();
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public async Task The_first_worker_creates_stream_topic_and_group()
+    {
+        await Initializer().EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["stream:demo-stream", "topic:demo-stream/demo-topic/3", "group:demo-consumers"], _transport.Created);
+    }
+
+    [Fact]
+    public async Task A_producer_leaves_the_consumer_group_to_the_consumers()
+    {
+        await Initializer().EnsureAsync(includeConsumerGroup: false, TestContext.Current.CancellationToken);
+
+        Assert.DoesNotContain("group:demo-consumers", _transport.Created);
+    }
+
+    [Fact]
+    public async Task Finding_everything_already_there_is_success_so_two_workers_can_race()
+    {
+        var first = Initializer().EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+        var second = Initializer().EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+
+        await Task.WhenAll(first, second);
+
+        Assert.Equal(3, _transport.Created.Count);
+    }
+
+    [Fact]
+    public async Task A_transient_failure_is_retried_with_backoff()
+    {
+        _transport.FailuresLeft["create-stream"] = 2;
+
+        await Clock.RunAsync(_time, Initializer().EnsureAsync(includeConsumerGroup: false, TestContext.Current.CancellationToken), TimeSpan.FromSeconds(1));
+
+        Assert.Contains("stream:demo-stream", _transport.Created);
+        Assert.Equal(0, _transport.FailuresLeft["create-stream"]);
+    }
+
+    [Fact]
+    public async Task A_failure_that_outlasts_the_retries_reaches_the_worker()
+    {
+        _transport.FailuresLeft["create-stream"] = 100;
+
+        var ensure = Initializer().EnsureAsync(includeConsumerGroup: false, TestContext.Current.CancellationToken);
+
+        await Assert.ThrowsAsync<IOException>(() => Clock.RunAsync(_time, ensure, TimeSpan.FromSeconds(1)));
+    }
+
+    private TopologyInitializer Initializer() => new(
+        _transport,
+        Microsoft.Extensions.Options.Options.Create(new TopologyOptions { Partitions = 3 }),
+        _time,
+        NullLogger<TopologyInitializer>.Instance);
+}
