@@ -62,7 +62,7 @@ internal sealed partial class IggyClientConnection(
                 $"Could not connect and log in to Iggy at {server} as '{username}' within {settings.ConnectTimeout} ({IggyClientSettings.DefaultConfigSectionName}:ConnectTimeout). The Iggy SDK's log above says why.");
         }
 
-        LogConnected(_logger, server.ToString(), username);
+        LogConnected(_logger, server, username);
         Server = server;
         _client = client;
     }
@@ -72,5 +72,5 @@ internal sealed partial class IggyClientConnection(
     public void Dispose() => _client?.Dispose();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to Iggy at {Server} as '{Username}'")]
-    private static partial void LogConnected(ILogger logger, string server, string username);
+    private static partial void LogConnected(ILogger logger, IggyServerAddress server, string username);
 }
