@@ -1,0 +1,160 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Iggy;
+
+namespace Aspire.Hosting;
+
+/// <summary>Adds an Apache Iggy server to the application model and configures it.</summary>
+public static class IggyBuilderExtensions
+{
+    private const string DataPath = "/app/local_data";
+    private const string WebUiPath = "/ui";
+
+    /// <summary>
+    /// Adds the Iggy server container: TCP endpoint <c>tcp</c> (8090) and HTTP endpoint <c>http</c> (3000) bound to all
+    /// interfaces inside the container, QUIC and WebSocket listeners off, root credentials from parameters, the
+    /// runtime rights io_uring needs, and a health check on the HTTP <c>/ping</c>.
+    /// </summary>
+    /// <param name="builder">The distributed application builder.</param>
+    /// <param name="name">The resource name; also the connection string and service-discovery name.</param>
+    /// <param name="tcpPort">The host port of the TCP endpoint; random when null.</param>
+    /// <param name="httpPort">The host port of the HTTP endpoint; random when null.</param>
+    /// <param name="userName">The root user's name; <c>iggy</c> when null.</param>
+    /// <param name="password">The root user's password; a generated secret parameter <c>{name}-password</c> when null.</param>
+    public static IResourceBuilder<IggyResource> AddIggy(
+        this IDistributedApplicationBuilder builder,
+        [ResourceName] string name,
+        int? tcpPort = null,
+        int? httpPort = null,
+        IResourceBuilder<ParameterResource>? userName = null,
+        IResourceBuilder<ParameterResource>? password = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        IggyResourceValidation.ThrowIfInvalidPort(tcpPort, nameof(tcpPort));
+        IggyResourceValidation.ThrowIfInvalidPort(httpPort, nameof(httpPort));
+
+        // No special characters: the password also travels inside the iggy:// URI and through shells in the docs.
+        var passwordParameter = password?.Resource
+            ?? ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
+        var iggy = new IggyResource(name, userName?.Resource, passwordParameter);
+
+        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
+        {
+            IggyResourceValidation.ThrowIfInvalid(iggy);
+            return Task.CompletedTask;
+        });
+
+        return builder.AddResource(iggy)
+            .WithImage(IggyContainerImageTags.Image, IggyContainerImageTags.Tag)
+            .WithImageRegistry(IggyContainerImageTags.Registry)
+            .WithEndpoint(port: tcpPort, targetPort: IggyResource.TcpTargetPort, name: IggyResource.TcpEndpointName)
+            .WithHttpEndpoint(port: httpPort, targetPort: IggyResource.HttpTargetPort, name: IggyResource.HttpEndpointName)
+            // The image binds every listener to 127.0.0.1, which nothing outside the container can reach.
+            .WithEnvironment("IGGY_TCP_ADDRESS", BindAll(IggyResource.TcpTargetPort))
+            .WithEnvironment("IGGY_HTTP_ADDRESS", BindAll(IggyResource.HttpTargetPort))
+            .WithEnvironment("IGGY_QUIC_ENABLED", "false")
+            .WithEnvironment("IGGY_WEBSOCKET_ENABLED", "false")
+            .WithEnvironment("IGGY_ROOT_USERNAME", iggy.UserNameReference)
+            .WithEnvironment("IGGY_ROOT_PASSWORD", ReferenceExpression.Create($"{passwordParameter}"))
+            // Server 0.8.0 runs on io_uring; without these the container panics at start (Docker 25+ seccomp blocks it).
+            .WithContainerRuntimeArgs("--cap-add", "SYS_NICE", "--security-opt", "seccomp=unconfined", "--ulimit", "memlock=-1:-1")
+            .WithHttpHealthCheck("/ping", endpointName: IggyResource.HttpEndpointName)
+            .WithIconName("Mailbox");
+    }
+
+    /// <summary>Keeps the server's data (<c>/app/local_data</c>) in a named volume, so it survives container restarts.</summary>
+    /// <param name="builder">The Iggy resource.</param>
+    /// <param name="name">The volume name; one derived from the app and resource names when null.</param>
+    public static IResourceBuilder<IggyResource> WithDataVolume(this IResourceBuilder<IggyResource> builder, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        return builder.WithVolume(name ?? VolumeNameGenerator.Generate(builder, "data"), DataPath);
+    }
+
+    /// <summary>Keeps the server's data (<c>/app/local_data</c>) in a folder of the host.</summary>
+    /// <param name="builder">The Iggy resource.</param>
+    /// <param name="source">The host folder.</param>
+    public static IResourceBuilder<IggyResource> WithDataBindMount(this IResourceBuilder<IggyResource> builder, string source)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(source);
+
+        return builder.WithBindMount(source, DataPath);
+    }
+
+    /// <summary>
+    /// Turns on the web UI that server 0.8.0 embeds at <c>/ui</c> on its HTTP endpoint (off by default) and shows it
+    /// as a link on the resource. It logs in with the same root credentials; no second container is needed.
+    /// </summary>
+    /// <param name="builder">The Iggy resource.</param>
+    public static IResourceBuilder<IggyResource> WithWebUI(this IResourceBuilder<IggyResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        return builder
+            .WithEnvironment("IGGY_HTTP_WEB_UI", "true")
+            .WithUrlForEndpoint(IggyResource.HttpEndpointName, endpoint => new ResourceUrlAnnotation
+            {
+                Url = WebUiPath,
+                DisplayText = "Web UI",
+            });
+    }
+
+    /// <summary>
+    /// Points the server's own OpenTelemetry exporter (<c>IGGY_TELEMETRY_*</c>, logs and traces) at the Aspire
+    /// dashboard, over OTLP/HTTP, so broker-side spans and logs appear beside the workers'. The server's exporter has
+    /// no TLS support, so this needs the dashboard's OTLP endpoint on plain http (the AppHost's <c>http</c> profile).
+    /// </summary>
+    /// <param name="builder">The Iggy resource.</param>
+    public static IResourceBuilder<IggyResource> WithServerTelemetry(this IResourceBuilder<IggyResource> builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        return builder
+            .WithOtlpExporter(OtlpProtocol.HttpProtobuf)
+            .WithEnvironment(context =>
+            {
+                // Aspire's OTLP callback (added just before this one) has put the dashboard's endpoint here.
+                if (!context.EnvironmentVariables.TryGetValue("OTEL_EXPORTER_OTLP_ENDPOINT", out var endpoint))
+                {
+                    return;
+                }
+
+                context.EnvironmentVariables["IGGY_TELEMETRY_ENABLED"] = "true";
+                context.EnvironmentVariables["IGGY_TELEMETRY_SERVICE_NAME"] = builder.Resource.Name;
+                context.EnvironmentVariables["IGGY_TELEMETRY_LOGS_TRANSPORT"] = "http";
+                context.EnvironmentVariables["IGGY_TELEMETRY_TRACES_TRANSPORT"] = "http";
+                context.EnvironmentVariables["IGGY_TELEMETRY_LOGS_ENDPOINT"] = WithPath(endpoint, "/v1/logs");
+                context.EnvironmentVariables["IGGY_TELEMETRY_TRACES_ENDPOINT"] = WithPath(endpoint, "/v1/traces");
+            });
+    }
+
+    /// <summary>
+    /// Gives <paramref name="builder"/> both ways to find the server: the service-discovery endpoints
+    /// (<c>services__{name}__tcp__0</c>, <c>services__{name}__http__0</c>) and the connection string
+    /// (<c>ConnectionStrings__{name}</c>) with its properties. Aspire's own overloads would give only one of them.
+    /// </summary>
+    /// <param name="builder">The resource that talks to Iggy.</param>
+    /// <param name="source">The Iggy server.</param>
+    public static IResourceBuilder<TDestination> WithReference<TDestination>(this IResourceBuilder<TDestination> builder, IResourceBuilder<IggyResource> source)
+        where TDestination : IResourceWithEnvironment
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(source);
+
+        ResourceBuilderExtensions.WithReference(builder, (IResourceBuilder<IResourceWithServiceDiscovery>)source);
+        return ResourceBuilderExtensions.WithReference(builder, (IResourceBuilder<IResourceWithConnectionString>)source);
+    }
+
+    private static string BindAll(int port) => string.Create(CultureInfo.InvariantCulture, $"0.0.0.0:{port}");
+
+    private static object WithPath(object endpoint, string path) => endpoint switch
+    {
+        EndpointReference reference => ReferenceExpression.Create($"{reference}{path}"),
+        HostUrl url => ReferenceExpression.Create($"{url}{path}"),
+        ReferenceExpression expression => ReferenceExpression.Create($"{expression}{path}"),
+        _ => $"{endpoint.ToString()?.TrimEnd('/')}{path}",
+    };
+}

@@ -1,0 +1,54 @@
+namespace Aspire.Hosting.ApplicationModel;
+
+/// <summary>
+/// An Apache Iggy server in a container. Its connection string is the Iggy ecosystem's
+/// <c>iggy://user:password@host:port</c> on the TCP endpoint; its endpoints also reach clients through service
+/// discovery (<c>services__{name}__tcp__0</c>).
+/// </summary>
+/// <param name="name">The resource name.</param>
+/// <param name="userName">The root user's name, or null for <c>iggy</c>.</param>
+/// <param name="password">The root user's password.</param>
+public sealed class IggyResource(string name, ParameterResource? userName, ParameterResource password)
+    : ContainerResource(name), IResourceWithConnectionString, IResourceWithServiceDiscovery
+{
+    internal const string TcpEndpointName = "tcp";
+    internal const string HttpEndpointName = "http";
+    internal const int TcpTargetPort = 8090;
+    internal const int HttpTargetPort = 3000;
+    internal const string DefaultUserName = "iggy";
+
+    private EndpointReference? _tcpEndpoint;
+    private EndpointReference? _httpEndpoint;
+
+    /// <summary>The binary TCP endpoint clients connect to.</summary>
+    public EndpointReference TcpEndpoint => _tcpEndpoint ??= new(this, TcpEndpointName);
+
+    /// <summary>The HTTP API endpoint (also serves <c>/ping</c>, <c>/metrics</c> and, when enabled, the web UI at <c>/ui</c>).</summary>
+    public EndpointReference HttpEndpoint => _httpEndpoint ??= new(this, HttpEndpointName);
+
+    /// <summary>The root user's name parameter, or null when the default <c>iggy</c> is used.</summary>
+    public ParameterResource? UserNameParameter { get; } = userName;
+
+    /// <summary>The root user's password parameter (generated and secret unless one was given).</summary>
+    public ParameterResource PasswordParameter { get; } = password;
+
+    /// <summary>The root user's name.</summary>
+    public ReferenceExpression UserNameReference => UserNameParameter is not null
+        ? ReferenceExpression.Create($"{UserNameParameter}")
+        : ReferenceExpression.Create($"{DefaultUserName}");
+
+    /// <summary><c>iggy://{user}:{password}@{host}:{port}</c> on the TCP endpoint.</summary>
+    public ReferenceExpression ConnectionStringExpression => UserNameParameter is not null
+        ? ReferenceExpression.Create($"iggy://{UserNameParameter:uri}:{PasswordParameter:uri}@{TcpEndpoint.Property(EndpointProperty.HostAndPort)}")
+        : ReferenceExpression.Create($"iggy://{DefaultUserName}:{PasswordParameter:uri}@{TcpEndpoint.Property(EndpointProperty.HostAndPort)}");
+
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
+    {
+        yield return new("Host", ReferenceExpression.Create($"{TcpEndpoint.Property(EndpointProperty.Host)}"));
+        yield return new("Port", ReferenceExpression.Create($"{TcpEndpoint.Property(EndpointProperty.Port)}"));
+        yield return new("Username", UserNameReference);
+        yield return new("Password", ReferenceExpression.Create($"{PasswordParameter}"));
+        yield return new("Uri", ConnectionStringExpression);
+        yield return new("HttpUri", ReferenceExpression.Create($"{HttpEndpoint.Property(EndpointProperty.Url)}"));
+    }
+}
