@@ -1,7 +1,20 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
-builder.AddProject<Projects.IggyAspire_Producer>("producer");
+var iggy = builder.AddIggy("iggy")
+    .WithDataVolume()
+    .WithWebUI();
 
-builder.AddProject<Projects.IggyAspire_Consumer>("consumer");
+var topology = builder.Configuration.GetSection("Iggy:Topology");
+
+builder.AddProject<Projects.IggyAspire_Producer>("producer")
+    .WithReference(iggy).WaitFor(iggy)
+    .WithIggyTopology(topology)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.IggyAspire_Consumer>("consumer")
+    .WithReference(iggy).WaitFor(iggy)
+    .WithIggyTopology(topology)
+    .WithHttpHealthCheck("/health")
+    .WithReplicas(2);
 
 builder.Build().Run();
