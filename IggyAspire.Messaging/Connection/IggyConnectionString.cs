@@ -63,8 +63,30 @@ public sealed record IggyConnectionString(string Host, int Port, string? Usernam
             return $"The Iggy connection string scheme '{scheme}' is not supported: only TCP (iggy:// or iggy+tcp://) is, because Apache.Iggy's consumer groups need TCP.";
         }
 
-        var authority = connectionString[(schemeEnd + 3)..].Split('/', '?', '#')[0];
+        var rest = connectionString[(schemeEnd + 3)..];
+        var authorityEnd = rest.IndexOfAny(['/', '?', '#']);
+        if (authorityEnd >= 0 && rest.LastIndexOf('@') > authorityEnd)
+        {
+            return $"The Iggy connection string '{Mask(connectionString)}' has a '/', '?' or '#' in its user name or password; URL-encode them (for example %2F, %3F, %23).";
+        }
+
+        var authority = authorityEnd < 0 ? rest : rest[..authorityEnd];
+        if (authorityEnd >= 0 && rest[authorityEnd..] is var tail && tail != "/")
+        {
+            // Iggy's Rust SDK takes options such as ?tls=true or ?reconnection_retries=5 here; Apache.Iggy has no
+            // equivalent for a connection string to set, so they are refused rather than silently ignored.
+            var query = tail.IndexOf('?', StringComparison.Ordinal);
+            return query >= 0
+                ? $"The Iggy connection string '{Mask(connectionString)}' has options ('{tail[(query + 1)..]}'), which this client does not support; only iggy://user:password@host:port is."
+                : $"The Iggy connection string '{Mask(connectionString)}' has a path ('{tail}'); only iggy://user:password@host:port is supported.";
+        }
+
         var hostAndPort = authority[(authority.LastIndexOf('@') + 1)..];
+        if (hostAndPort.StartsWith('['))
+        {
+            return $"The Iggy connection string host '{hostAndPort}' is an IPv6 address; Apache.Iggy 0.8.0 connects over IPv4 only: use an IPv4 address or a host name.";
+        }
+
         var portSeparator = hostAndPort.LastIndexOf(':');
         if (portSeparator < 0 || portSeparator == hostAndPort.Length - 1)
         {
@@ -77,29 +99,16 @@ public sealed record IggyConnectionString(string Host, int Port, string? Usernam
             return $"The Iggy connection string port '{portText}' is not a number from 1 to 65535.";
         }
 
-        if (!Uri.TryCreate(connectionString, UriKind.Absolute, out uri))
+        if (!Uri.TryCreate(connectionString, UriKind.Absolute, out uri) || string.IsNullOrEmpty(uri.Host))
         {
-            return $"The Iggy connection string '{Mask(connectionString)}' is not a valid URI.";
+            return $"The Iggy connection string '{Mask(connectionString)}' has no valid host.";
         }
 
-        if (uri.HostNameType == UriHostNameType.IPv6)
+        if (uri.UserInfo.Length > 0 && uri.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon
+            && (colon <= 0 || colon == uri.UserInfo.Length - 1))
         {
-            return $"The Iggy connection string host '{uri.Host}' is an IPv6 address; Apache.Iggy 0.8.0 connects over IPv4 only: use an IPv4 address or a host name.";
-        }
-
-        if (string.IsNullOrEmpty(uri.Host))
-        {
-            return $"The Iggy connection string '{Mask(connectionString)}' has no host.";
-        }
-
-        if (uri.AbsolutePath is not ("/" or "") || uri.Query.Length > 0 || uri.Fragment.Length > 0)
-        {
-            return $"The Iggy connection string '{Mask(connectionString)}' has a path, query or fragment; only iggy://user:password@host:port is supported.";
-        }
-
-        if (uri.UserInfo.Length > 0 && !uri.UserInfo.Contains(':', StringComparison.Ordinal))
-        {
-            return $"The Iggy connection string '{Mask(connectionString)}' names a user but no password; expected user:password before the '@'.";
+            // A lone token before the '@' is a personal access token to Iggy's Rust SDK; Apache.Iggy logs in with a password.
+            return $"The Iggy connection string '{Mask(connectionString)}' needs both a user name and a password (user:password before the '@'); personal access tokens are not supported.";
         }
 
         return null;

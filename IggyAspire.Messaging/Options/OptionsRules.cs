@@ -1,16 +1,18 @@
+using System.Text;
+
 namespace IggyAspire.Messaging.Options;
 
 /// <summary>Checks shared by the options validators; each failure names the full configuration key.</summary>
 internal static class OptionsRules
 {
-    // Iggy stores stream, topic and group names as length-prefixed strings of at most 255 bytes.
-    private const int MaxNameLength = 255;
+    // Iggy 0.8.0 refuses an empty name or one longer than 255 bytes (its length travels as one byte of UTF-8 length).
+    private const int MaxNameBytes = 255;
 
     public static void Name(List<string> failures, string key, string? value)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxNameLength || value.Any(char.IsWhiteSpace))
+        if (string.IsNullOrWhiteSpace(value) || Encoding.UTF8.GetByteCount(value) > MaxNameBytes)
         {
-            failures.Add($"{key} must be 1 to {MaxNameLength} characters without spaces (was '{value}').");
+            failures.Add($"{key} must be a name of 1 to {MaxNameBytes} bytes of UTF-8, not blank (was '{value}').");
         }
     }
 

@@ -28,8 +28,13 @@ public sealed class IggyConnectionStringTests
     [InlineData("iggy://iggy:secret@localhost:70000", "1 to 65535")]
     [InlineData("iggy://iggy:secret@localhost:0", "1 to 65535")]
     [InlineData("iggy://iggy:secret@[::1]:8090", "IPv6")]
-    [InlineData("iggy://iggy@localhost:8090", "no password")]
-    [InlineData("iggy://iggy:secret@localhost:8090/streams?tls=true", "path, query")]
+    [InlineData("iggy://iggy:secret@[::1]", "IPv6")]
+    [InlineData("iggy://iggy@localhost:8090", "needs both a user name and a password")]
+    [InlineData("iggy://:secret@localhost:8090", "needs both a user name and a password")]
+    [InlineData("iggy://iggy:@localhost:8090", "needs both a user name and a password")]
+    [InlineData("iggy://iggy:secret@localhost:8090?tls=true&nodelay=true", "options ('tls=true&nodelay=true')")]
+    [InlineData("iggy://iggy:secret@localhost:8090/streams", "path ('/streams')")]
+    [InlineData("iggy://iggy:se/cret@localhost:8090", "URL-encode")]
     public void Unusable_strings_fail_naming_the_problem(string text, string problem)
     {
         var failure = Assert.Throws<FormatException>(() => IggyConnectionString.Parse(text));
