@@ -15,7 +15,8 @@ namespace IggyAspire.Messaging.Consuming;
 /// A member of the consumer group that polls every <see cref="ConsumerOptions.PollInterval"/> with strategy Next and
 /// stores the offset only after the batch is processed: at-least-once. (The seeds auto-committed on poll, which loses
 /// the batch a crash interrupts.) A payload that is not a <see cref="DemoMessage"/> is logged, counted and skipped;
-/// no message and no failed poll stops the loop.
+/// no message and no failed poll stops the loop. On shutdown, the offset of a batch already processed is still stored
+/// (within <see cref="ShutdownGrace"/>), so a restart does not process it again.
 /// </summary>
 public sealed partial class MessageConsumer(
     IIggyTransport transport,
@@ -29,6 +30,9 @@ public sealed partial class MessageConsumer(
     /// <summary>The <c>error.type</c> of a message whose payload is not a <see cref="DemoMessage"/>.</summary>
     public const string InvalidPayloadError = "invalid_payload";
 
+    /// <summary>How long storing the offset of a processed batch may still take once shutdown began.</summary>
+    public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
+
     private readonly ResiliencePipeline _retry = TransientRetry.Create("Consuming messages", timeProvider, logger);
     private bool _joined;
 
@@ -40,15 +44,18 @@ public sealed partial class MessageConsumer(
         await topology.EnsureAsync(includeConsumerGroup: true, stoppingToken).ConfigureAwait(false);
         LogStarting(logger, topic.ConsumerGroup, topic.Stream, topic.Topic, options.PollInterval);
 
+        using var finishing = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
+        using var graceOnStop = stoppingToken.Register(() => finishing.CancelAfter(ShutdownGrace));
         using var timer = new PeriodicTimer(options.PollInterval, timeProvider);
         do
         {
-            await PollOnceAsync(topic, (uint)options.BatchSize, stoppingToken).ConfigureAwait(false);
+            await PollOnceAsync(topic, (uint)options.BatchSize, stoppingToken, finishing.Token).ConfigureAwait(false);
         }
         while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
-    private async Task PollOnceAsync(TopologyOptions topic, uint batchSize, CancellationToken stoppingToken)
+    // finishingToken is cancelled ShutdownGrace after stoppingToken: it bounds storing the offset of a processed batch.
+    private async Task PollOnceAsync(TopologyOptions topic, uint batchSize, CancellationToken stoppingToken, CancellationToken finishingToken)
     {
         PolledBatch batch;
         using (var receive = instrumentation.StartReceive(topic.Topic, topic.ConsumerGroup, transport.Server))
@@ -96,7 +103,7 @@ public sealed partial class MessageConsumer(
             Process(topic, message);
         }
 
-        await StoreOffsetAsync(topic, batch.PartitionId, batch.Messages[^1].Offset, stoppingToken).ConfigureAwait(false);
+        await StoreOffsetAsync(topic, batch.PartitionId, batch.Messages[^1].Offset, finishingToken).ConfigureAwait(false);
         await RecordLagAsync(topic, batch.PartitionId, stoppingToken).ConfigureAwait(false);
     }
 
@@ -130,17 +137,18 @@ public sealed partial class MessageConsumer(
         instrumentation.RecordProcess(topic.Topic, topic.ConsumerGroup, transport.Server, message.PartitionId, timeProvider.GetElapsedTime(started), errorType);
     }
 
-    private async Task StoreOffsetAsync(TopologyOptions topic, uint partitionId, ulong offset, CancellationToken stoppingToken)
+    private async Task StoreOffsetAsync(TopologyOptions topic, uint partitionId, ulong offset, CancellationToken finishingToken)
     {
         try
         {
             await _retry.ExecuteAsync(
                 async token => await transport.StoreOffsetAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, offset, token).ConfigureAwait(false),
-                stoppingToken).ConfigureAwait(false);
+                finishingToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception exception)
         {
-            // Not fatal: the next Next poll returns the batch again, which at-least-once allows.
+            // Not fatal, even when shutdown cut it short: the next Next poll (of this consumer or, after a restart or
+            // rebalance, another) returns the batch again, which at-least-once allows.
             _joined = false;
             LogStoreFailed(logger, exception, partitionId, offset);
         }
@@ -148,6 +156,11 @@ public sealed partial class MessageConsumer(
 
     private async Task RecordLagAsync(TopologyOptions topic, uint partitionId, CancellationToken stoppingToken)
     {
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         try
         {
             if (await transport.GetOffsetsAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, stoppingToken).ConfigureAwait(false) is { } offsets)
@@ -155,7 +168,7 @@ public sealed partial class MessageConsumer(
                 instrumentation.RecordLag(topic.Topic, topic.ConsumerGroup, partitionId, offsets.CurrentOffset, offsets.StoredOffset);
             }
         }
-        catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             LogLagFailed(logger, exception, partitionId);
         }

@@ -98,7 +98,16 @@ public sealed partial class MessageProducer(
             var errorType = exception.GetType().FullName ?? exception.GetType().Name;
             MessagingInstrumentation.SetError(send, errorType, exception.Message);
             instrumentation.RecordSend(topic.Topic, transport.Server, ids.Length, timeProvider.GetElapsedTime(started), errorType);
-            LogSendFailed(logger, exception, ids[0], ids[^1], topic.Topic);
+            if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                // Only shutdown cancels a send, and only after ShutdownGrace: whether Iggy got the batch is unknown.
+                LogSendAbandoned(logger, ids[0], ids[^1], topic.Topic, ShutdownGrace);
+            }
+            else
+            {
+                LogSendFailed(logger, exception, ids[0], ids[^1], topic.Topic);
+            }
+
             return firstId;
         }
 
@@ -135,6 +144,9 @@ public sealed partial class MessageProducer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sent {Count} messages {FirstId}..{LastId} to {Stream}/{Topic} (trace {TraceId})")]
     private static partial void LogSentBatch(ILogger logger, int count, long firstId, long lastId, string stream, string topic, ActivityTraceId traceId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shutdown gave up sending messages {FirstId}..{LastId} to {Topic} after waiting {ShutdownGrace}; Iggy may or may not have them")]
+    private static partial void LogSendAbandoned(ILogger logger, long firstId, long lastId, string topic, TimeSpan shutdownGrace);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not send messages {FirstId}..{LastId} to {Topic} after retries; they are sent again on the next tick")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, long firstId, long lastId, string topic);

@@ -36,6 +36,12 @@ internal sealed class FakeIggyTransport : IIggyTransport
     /// <summary>Completes when a send reaches a closed <see cref="SendGate"/>.</summary>
     public TaskCompletionSource SendEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>When set, StoreOffsetAsync waits for it: a store "in flight".</summary>
+    public TaskCompletionSource? StoreGate { get; set; }
+
+    /// <summary>Completes when a store reaches a closed <see cref="StoreGate"/>.</summary>
+    public TaskCompletionSource StoreEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public Dictionary<uint, PartitionOffsets> Offsets { get; } = [];
 
     public void EnqueuePoll(PolledBatch batch) => _polls.Enqueue(batch);
@@ -58,7 +64,7 @@ internal sealed class FakeIggyTransport : IIggyTransport
         if (SendGate is { } gate)
         {
             SendEntered.TrySetResult();
-            await gate.Task;
+            await gate.Task.WaitAsync(cancellationToken);
         }
 
         var context = Activity.Current?.Context ?? default;
@@ -84,6 +90,12 @@ internal sealed class FakeIggyTransport : IIggyTransport
 
     public async Task StoreOffsetAsync(string stream, string topic, string group, uint partitionId, ulong offset, CancellationToken cancellationToken)
     {
+        if (StoreGate is { } gate)
+        {
+            StoreEntered.TrySetResult();
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         Fail("store");
         await Stores.Writer.WriteAsync((partitionId, offset), cancellationToken);
     }

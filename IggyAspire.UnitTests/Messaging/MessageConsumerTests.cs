@@ -40,6 +40,41 @@ public sealed class MessageConsumerTests : IDisposable
     }
 
     [Fact]
+    public async Task Shutdown_still_stores_the_offset_of_a_batch_already_processed()
+    {
+        _transport.StoreGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _transport.EnqueuePoll(Batch(partitionId: 1, (7, Valid(3))));
+        var run = Consumer(out _).RunAsync(_stopping.Token);
+        await _transport.StoreEntered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        await _stopping.CancelAsync();
+        _transport.StoreGate.SetResult();
+
+        await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Equal((1u, 7UL), await Clock.NextAsync(_transport.Stores));
+    }
+
+    [Fact]
+    public async Task A_failed_store_is_retried_and_a_store_that_still_fails_leaves_the_batch_to_come_again()
+    {
+        _transport.FailuresLeft["store"] = 1;
+        _transport.EnqueuePoll(Batch(partitionId: 0, (2, Valid(1))));
+        var run = Consumer(out _).RunAsync(_stopping.Token);
+
+        Assert.Equal((0u, 2UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith("Consuming messages failed; retry 1", StringComparison.Ordinal));
+
+        _transport.FailuresLeft["store"] = TransientRetryAttempts + 1;
+        _transport.EnqueuePoll(Batch(partitionId: 0, (3, Valid(2))));
+        await WaitForLogAsync(LogLevel.Warning, "Storing offset 3 of partition 0 failed; the batch may be delivered again");
+        _transport.EnqueuePoll(Batch(partitionId: 0, (3, Valid(2))));
+
+        Assert.Equal((0u, 3UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(2, Logs(LogLevel.Information).Count(message => message.StartsWith("Consumed message 2 ", StringComparison.Ordinal)));
+        await StopAsync(run);
+    }
+
+    [Fact]
     public async Task It_polls_again_only_after_the_poll_interval()
     {
         var run = Consumer(out _).RunAsync(_stopping.Token);
@@ -145,6 +180,19 @@ public sealed class MessageConsumerTests : IDisposable
     {
         await _stopping.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+    }
+
+    private const int TransientRetryAttempts = 5;
+
+    private async Task WaitForLogAsync(LogLevel level, string prefix)
+    {
+        for (var i = 0; i < 10_000 && !Logs(level).Any(message => message.StartsWith(prefix, StringComparison.Ordinal)); i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Contains(Logs(level), message => message.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     private List<string> Logs(LogLevel level) => [.. _logger.Collector.GetSnapshot().Where(log => log.Level == level).Select(log => log.Message)];

@@ -39,6 +39,26 @@ public sealed class MessageProducerTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_interval_on_the_clock_gives_exactly_one_more_send()
+    {
+        var run = Producer(new ProducerOptions { Interval = TimeSpan.FromSeconds(2) }).RunAsync(_stopping.Token);
+        var sends = new List<OutgoingMessage[]> { (await Clock.NextAsync(_transport.Sends)).Messages };
+
+        for (var tick = 1; tick <= 5; tick++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            Assert.False(_transport.Sends.Reader.TryRead(out _), $"a send came half an interval after tick {tick - 1}");
+            _time.Advance(TimeSpan.FromSeconds(1));
+            sends.Add((await Clock.NextAsync(_transport.Sends)).Messages);
+        }
+
+        await StopAsync(run);
+        Assert.False(_transport.Sends.Reader.TryRead(out _), "more sends than intervals");
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L], sends.SelectMany(Ids));
+        Assert.Equal(TimeSpan.FromSeconds(2), Read(sends[5][0]).Ts - Read(sends[4][0]).Ts);
+    }
+
+    [Fact]
     public async Task A_batch_size_sends_that_many_messages_in_one_send()
     {
         var run = Producer(new ProducerOptions { BatchSize = 3 }).RunAsync(_stopping.Token);
@@ -125,6 +145,22 @@ public sealed class MessageProducerTests : IDisposable
         await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         var delivered = await Clock.NextAsync(_transport.Sends);
         Assert.Equal([1L], Ids(delivered.Messages));
+    }
+
+    [Fact]
+    public async Task Shutdown_gives_up_on_a_send_that_outlasts_the_grace_and_says_so()
+    {
+        _transport.SendGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = Producer(new ProducerOptions()).RunAsync(_stopping.Token);
+        await _transport.SendEntered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        await _stopping.CancelAsync();
+        _time.Advance(MessageProducer.ShutdownGrace - TimeSpan.FromMilliseconds(1));
+        Assert.False(run.IsCompleted, "the producer gave up before the grace ran out");
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.Contains(_logger.Collector.GetSnapshot(), log => log.Level == LogLevel.Error && log.Message.StartsWith("Shutdown gave up sending messages 1..1", StringComparison.Ordinal));
     }
 
     public void Dispose()
