@@ -52,7 +52,7 @@ public sealed class MessagingInstrumentation : IDisposable
             SetCommon(activity, SendOperation, "send", topic, server);
             if (messageIds.Count == 1)
             {
-                activity.SetTag(MessageId, messageIds[0]);
+                activity.SetTag(MessageId, messageIds[0].ToString(CultureInfo.InvariantCulture));
             }
             else
             {
@@ -109,9 +109,9 @@ public sealed class MessagingInstrumentation : IDisposable
     {
         ArgumentNullException.ThrowIfNull(server);
 
-        var activity = producerContext == default
-            ? _source?.StartActivity($"{ProcessOperation} {topic}", ActivityKind.Consumer, parentContext: default)
-            : _source?.StartActivity($"{ProcessOperation} {topic}", ActivityKind.Consumer, producerContext);
+        // A default context means "no parent given": the span then hangs under Activity.Current, which is none in the
+        // consumer's loop, so a message without trace context starts a trace of its own.
+        var activity = _source?.StartActivity($"{ProcessOperation} {topic}", ActivityKind.Consumer, producerContext);
         if (activity is { IsAllDataRequested: true })
         {
             SetCommon(activity, ProcessOperation, "process", topic, server);

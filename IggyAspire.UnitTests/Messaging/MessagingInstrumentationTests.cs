@@ -20,7 +20,7 @@ public sealed class MessagingInstrumentationTests
         Assert.Equal(("send send-topic", ActivityKind.Producer), (span.DisplayName, span.Kind));
         Assert.Equal("iggy", span.GetTagItem(MessagingAttributes.MessagingSystem));
         Assert.Equal("send", span.GetTagItem(MessagingAttributes.OperationName));
-        Assert.Equal(7L, span.GetTagItem(MessagingAttributes.MessageId));
+        Assert.Equal("7", span.GetTagItem(MessagingAttributes.MessageId));
         Assert.Equal(("iggy.test", 8090), (span.GetTagItem(MessagingAttributes.ServerAddress), span.GetTagItem(MessagingAttributes.ServerPort)));
     }
 
@@ -37,6 +37,18 @@ public sealed class MessagingInstrumentationTests
         Assert.Equal(("process process-topic", ActivityKind.Consumer), (span.DisplayName, span.Kind));
         Assert.Equal((producer.TraceId, producer.SpanId), (span.TraceId, span.ParentSpanId));
         Assert.Equal(("group", "2", 41UL, "7"), (span.GetTagItem(MessagingAttributes.ConsumerGroupName), span.GetTagItem(MessagingAttributes.PartitionId), span.GetTagItem(MessagingAttributes.Offset), span.GetTagItem(MessagingAttributes.MessageId)));
+    }
+
+    [Fact]
+    public void A_message_without_trace_context_starts_a_trace_of_its_own()
+    {
+        using var capture = new TelemetryCapture();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+
+        instrumentation.StartProcess("orphan-topic", "group", Server, producerContext: default, partitionId: 0, offset: 1, messageId: 1)!.Dispose();
+
+        var span = Assert.Single(capture.Spans, span => Equals(span.GetTagItem(MessagingAttributes.DestinationName), "orphan-topic"));
+        Assert.Equal((default(ActivitySpanId), null), (span.ParentSpanId, span.Parent));
     }
 
     [Fact]
@@ -102,5 +114,34 @@ public sealed class MessagingInstrumentationTests
             .Where(m => m.Instrument == "messaging.iggy.consumer.lag" && Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "lag-topic"))
             .ToDictionary(m => (string)m.Tags[MessagingAttributes.PartitionId]!, m => m.Value);
         Assert.Equal(new Dictionary<string, double> { ["0"] = 3, ["1"] = 5 }, lag);
+    }
+
+    [Fact]
+    public void The_lag_gauge_keeps_the_last_value_of_each_partition()
+    {
+        using var capture = new TelemetryCapture();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+
+        instrumentation.RecordLag("lag-last-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 2);
+        instrumentation.RecordLag("lag-last-topic", "group", partitionId: 0, currentOffset: 12, storedOffset: 12);
+        capture.CollectObservables();
+
+        var lag = Assert.Single(capture.Measurements, m => m.Instrument == "messaging.iggy.consumer.lag" && Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "lag-last-topic"));
+        Assert.Equal(0, lag.Value);
+    }
+
+    [Fact]
+    public void With_metrics_disabled_nothing_is_measured()
+    {
+        using var capture = new TelemetryCapture();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions { EnableMetrics = false });
+
+        instrumentation.RecordSend("quiet-topic", Server, 1, TimeSpan.FromMilliseconds(1), errorType: null);
+        instrumentation.RecordReceive("quiet-topic", "group", Server, 0, 1, TimeSpan.FromMilliseconds(1), errorType: null);
+        instrumentation.RecordProcess("quiet-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload");
+        instrumentation.RecordLag("quiet-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 2);
+        capture.CollectObservables();
+
+        Assert.DoesNotContain(capture.Measurements, m => Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "quiet-topic"));
     }
 }

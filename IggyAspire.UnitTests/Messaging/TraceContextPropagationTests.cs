@@ -23,6 +23,37 @@ public sealed class TraceContextPropagationTests
     }
 
     [Fact]
+    public void Without_trace_state_only_the_traceparent_is_written()
+    {
+        using var activity = new Activity("send demo-topic").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var headers = new Dictionary<string, string>();
+
+        TraceContextPropagation.Inject(activity, headers, static (carrier, name, value) => ((Dictionary<string, string>)carrier!)[name] = value);
+
+        Assert.Equal([TraceContextPropagation.TraceParentHeader], headers.Keys);
+        Assert.Equal(default, TraceContextPropagation.Extract(headers).TraceState);
+    }
+
+    [Fact]
+    public void Any_header_map_can_carry_the_context()
+    {
+        var producer = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
+        List<(string Name, string Value)> headers = [("traceparent", $"00-{producer.TraceId}-{producer.SpanId}-00"), ("tracestate", "vendor=x")];
+
+        var context = TraceContextPropagation.Extract(headers, static (carrier, name) => carrier.Find(header => header.Name == name).Value);
+
+        Assert.Equal((producer.TraceId, producer.SpanId, ActivityTraceFlags.None, "vendor=x"), (context.TraceId, context.SpanId, context.TraceFlags, context.TraceState));
+    }
+
+    [Fact]
+    public void Trace_state_without_a_traceparent_gives_no_parent()
+    {
+        var headers = new Dictionary<string, string> { ["tracestate"] = "vendor=x" };
+
+        Assert.Equal(default, TraceContextPropagation.Extract(headers));
+    }
+
+    [Fact]
     public void Without_a_span_nothing_is_written()
     {
         var headers = new Dictionary<string, string>();
