@@ -1,6 +1,8 @@
 using IggyAspire.Messaging.Options;
 using IggyAspire.Messaging.Topology;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IggyAspire.UnitTests.Messaging;
@@ -38,6 +40,23 @@ public sealed class TopologyInitializerTests
     }
 
     [Fact]
+    public async Task It_logs_what_it_created_and_what_it_found()
+    {
+        var first = new FakeLogger<TopologyInitializer>();
+        var second = new FakeLogger<TopologyInitializer>();
+
+        await Initializer(first).EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+        await Initializer(second).EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            ["Created stream 'demo-stream'", "Created topic 'demo-stream/demo-topic'", "Created consumer group 'demo-consumers'"],
+            first.Collector.GetSnapshot().Select(log => log.Message));
+        Assert.Equal(
+            ["Found stream 'demo-stream' already there", "Found topic 'demo-stream/demo-topic' already there", "Found consumer group 'demo-consumers' already there"],
+            second.Collector.GetSnapshot().Select(log => log.Message));
+    }
+
+    [Fact]
     public async Task A_transient_failure_is_retried_with_backoff()
     {
         _transport.FailuresLeft["create-stream"] = 2;
@@ -58,9 +77,9 @@ public sealed class TopologyInitializerTests
         await Assert.ThrowsAsync<IOException>(() => Clock.RunAsync(_time, ensure, TimeSpan.FromSeconds(1)));
     }
 
-    private TopologyInitializer Initializer() => new(
+    private TopologyInitializer Initializer(ILogger<TopologyInitializer>? logger = null) => new(
         _transport,
         Microsoft.Extensions.Options.Options.Create(new TopologyOptions { Partitions = 3 }),
         _time,
-        NullLogger<TopologyInitializer>.Instance);
+        logger ?? NullLogger<TopologyInitializer>.Instance);
 }
