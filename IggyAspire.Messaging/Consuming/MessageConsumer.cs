@@ -33,6 +33,9 @@ public sealed partial class MessageConsumer(
     /// <summary>How long storing the offset of a processed batch may still take once shutdown began.</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>The longest pause after failed polls; the pause doubles from the poll interval with each failure in a row.</summary>
+    public static readonly TimeSpan MaxPollBackoff = TimeSpan.FromSeconds(30);
+
     private readonly ResiliencePipeline _retry = TransientRetry.Create("Consuming messages", timeProvider, logger);
     private bool _joined;
 
@@ -47,15 +50,21 @@ public sealed partial class MessageConsumer(
         using var finishing = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
         using var graceOnStop = stoppingToken.Register(() => finishing.CancelAfter(ShutdownGrace));
         using var timer = new PeriodicTimer(options.PollInterval, timeProvider);
+        var failedPolls = 0;
         do
         {
-            await PollOnceAsync(topic, (uint)options.BatchSize, stoppingToken, finishing.Token).ConfigureAwait(false);
+            failedPolls = await PollOnceAsync(topic, (uint)options.BatchSize, stoppingToken, finishing.Token).ConfigureAwait(false) ? 0 : failedPolls + 1;
+            if (failedPolls > 0 && !await BackOffAsync(options.PollInterval, failedPolls, stoppingToken).ConfigureAwait(false))
+            {
+                break;
+            }
         }
         while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     // finishingToken is cancelled ShutdownGrace after stoppingToken: it bounds storing the offset of a processed batch.
-    private async Task PollOnceAsync(TopologyOptions topic, uint batchSize, CancellationToken stoppingToken, CancellationToken finishingToken)
+    /// <returns>False when the poll failed (and was logged).</returns>
+    private async Task<bool> PollOnceAsync(TopologyOptions topic, uint batchSize, CancellationToken stoppingToken, CancellationToken finishingToken)
     {
         PolledBatch batch;
         using (var receive = instrumentation.StartReceive(topic.Topic, topic.ConsumerGroup, transport.Server))
@@ -82,11 +91,11 @@ public sealed partial class MessageConsumer(
                 MessagingInstrumentation.SetError(receive, errorType, exception.Message);
                 instrumentation.RecordReceive(topic.Topic, topic.ConsumerGroup, transport.Server, partitionId: null, 0, timeProvider.GetElapsedTime(started), errorType);
                 LogPollFailed(logger, exception, topic.Topic);
-                return;
+                return false;
             }
             catch (OperationCanceledException)
             {
-                return;
+                return true;
             }
 
             instrumentation.RecordReceive(topic.Topic, topic.ConsumerGroup, transport.Server, batch.PartitionId, batch.Messages.Count, timeProvider.GetElapsedTime(started), errorType: null);
@@ -95,7 +104,7 @@ public sealed partial class MessageConsumer(
 
         if (batch.Messages.Count == 0)
         {
-            return;
+            return true;
         }
 
         foreach (var message in batch.Messages)
@@ -105,6 +114,7 @@ public sealed partial class MessageConsumer(
 
         await StoreOffsetAsync(topic, batch.PartitionId, batch.Messages[^1].Offset, finishingToken).ConfigureAwait(false);
         await RecordLagAsync(topic, batch.PartitionId, stoppingToken).ConfigureAwait(false);
+        return true;
     }
 
     private void Process(TopologyOptions topic, ReceivedMessage message)
@@ -174,6 +184,25 @@ public sealed partial class MessageConsumer(
         }
     }
 
+    /// <summary>
+    /// Waits longer after each failed poll in a row (twice the poll interval, then four times, up to
+    /// <see cref="MaxPollBackoff"/>), so an unreachable server is not polled and logged at full rate.
+    /// </summary>
+    /// <returns>False when shutdown began during the wait.</returns>
+    private async Task<bool> BackOffAsync(TimeSpan pollInterval, int failedPolls, CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks * (1L << Math.Min(failedPolls, 16)), MaxPollBackoff.Ticks));
+        try
+        {
+            await Task.Delay(backoff, timeProvider, stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {
         try
@@ -201,7 +230,7 @@ public sealed partial class MessageConsumer(
     [LoggerMessage(Level = LogLevel.Error, Message = "Processing the message at partition {PartitionId} offset {Offset} failed; it is skipped")]
     private static partial void LogProcessFailed(ILogger logger, Exception exception, uint partitionId, ulong offset);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling {Topic} failed; trying again at the next poll")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Polling {Topic} failed; polling again after a pause that doubles with each failure in a row")]
     private static partial void LogPollFailed(ILogger logger, Exception exception, string topic);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing offset {Offset} of partition {PartitionId} failed; the batch may be delivered again")]

@@ -139,6 +139,27 @@ public sealed class MessageConsumerTests : IDisposable
     }
 
     [Fact]
+    public async Task Failed_polls_in_a_row_are_spaced_further_and_further_apart()
+    {
+        _transport.FailuresLeft["poll"] = 3;
+        var run = Consumer(out _).RunAsync(_stopping.Token);
+        var polledAt = new List<DateTimeOffset>();
+
+        for (var poll = 0; poll < 4; poll++)
+        {
+            await Clock.NextAdvancingAsync(_transport.Polls, _time, TimeSpan.FromMilliseconds(50));
+            polledAt.Add(_time.GetUtcNow());
+        }
+
+        await StopAsync(run);
+        // The poll interval is 500 ms: after one failure the consumer waits 1 s, after two 2 s, after three 4 s.
+        var gaps = polledAt.Zip(polledAt.Skip(1), (earlier, later) => later - earlier).ToList();
+        Assert.True(gaps[0] >= TimeSpan.FromSeconds(1), $"gap after one failure: {gaps[0]}");
+        Assert.True(gaps[1] >= TimeSpan.FromSeconds(2), $"gap after two failures: {gaps[1]}");
+        Assert.True(gaps[2] >= TimeSpan.FromSeconds(4), $"gap after three failures: {gaps[2]}");
+    }
+
+    [Fact]
     public async Task The_lag_of_the_polled_partition_is_recorded_after_storing()
     {
         using var capture = new TelemetryCapture();
