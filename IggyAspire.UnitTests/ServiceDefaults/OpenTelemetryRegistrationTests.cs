@@ -21,15 +21,17 @@ public sealed class OpenTelemetryRegistrationTests
         using var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
 
+        // Messaging tests running in parallel start spans of the same source: only this test's span name counts.
+        var name = $"send {Guid.NewGuid():N}";
         using (var messaging = new ActivitySource(MessagingTelemetry.ActivitySourceName))
         using (var unknown = new ActivitySource("Somebody.Else"))
         {
-            messaging.StartActivity("send demo-topic", ActivityKind.Producer)?.Dispose();
-            unknown.StartActivity("send demo-topic", ActivityKind.Producer)?.Dispose();
+            messaging.StartActivity(name, ActivityKind.Producer)?.Dispose();
+            unknown.StartActivity(name, ActivityKind.Producer)?.Dispose();
         }
 
         host.Services.GetRequiredService<TracerProvider>().ForceFlush();
-        var exportedSource = Assert.Single(exported).Source.Name;
+        var exportedSource = Assert.Single(exported, activity => activity.DisplayName == name).Source.Name;
         Assert.Equal(MessagingTelemetry.ActivitySourceName, exportedSource);
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
@@ -44,14 +46,16 @@ public sealed class OpenTelemetryRegistrationTests
         using var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
 
+        // Messaging tests running in parallel record on the same meter: only this test's instrument counts.
+        var name = $"messaging.test.{Guid.NewGuid():N}";
         using (var meter = new Meter(MessagingTelemetry.MeterName))
         {
-            meter.CreateCounter<long>("messaging.client.sent.messages").Add(3);
+            meter.CreateCounter<long>(name).Add(3);
             host.Services.GetRequiredService<MeterProvider>().ForceFlush();
         }
 
-        var sent = Assert.Single(exported, metric => metric.MeterName == MessagingTelemetry.MeterName);
-        Assert.Equal("messaging.client.sent.messages", sent.Name);
+        var sent = Assert.Single(exported, metric => metric.Name == name);
+        Assert.Equal(MessagingTelemetry.MeterName, sent.MeterName);
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
 }
