@@ -5,8 +5,9 @@ using Microsoft.Extensions.ServiceDiscovery;
 
 namespace IggyAspire.UnitTests.Messaging;
 
-public sealed class IggyServerAddressResolverTests
+public sealed class IggyServerAddressResolverTests : IAsyncDisposable
 {
+    private readonly List<ServiceProvider> _providers = [];
     private static readonly IggyConnectionString FromConnectionString = IggyConnectionString.Parse("iggy://iggy:secret@iggy.example:18090");
 
     [Fact]
@@ -18,6 +19,19 @@ public sealed class IggyServerAddressResolverTests
 
         Assert.Equal(new IggyServerAddress("localhost", 41234), address);
         Assert.Equal("localhost:41234", address.ToString());
+    }
+
+    [Theory]
+    [InlineData("tcp://127.0.0.1:41234", "127.0.0.1")]
+    [InlineData("127.0.0.1:41234", "127.0.0.1")]
+    [InlineData("iggy-server:41234", "iggy-server")]
+    public async Task Every_endpoint_form_service_discovery_returns_gives_host_and_port(string endpoint, string host)
+    {
+        var resolver = Resolver(new() { ["services:iggy:tcp:0"] = endpoint });
+
+        var address = await resolver.ResolveAsync("iggy", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(new IggyServerAddress(host, 41234), address);
     }
 
     [Fact]
@@ -51,12 +65,22 @@ public sealed class IggyServerAddressResolverTests
         Assert.Contains("IPv6", failure.Message, StringComparison.Ordinal);
     }
 
-    private static IggyServerAddressResolver Resolver(Dictionary<string, string?> configuration)
+    // The endpoint resolver is only asynchronously disposable.
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+    }
+
+    private IggyServerAddressResolver Resolver(Dictionary<string, string?> configuration)
     {
         var services = new ServiceCollection()
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(configuration).Build())
             .AddServiceDiscovery()
             .BuildServiceProvider();
+        _providers.Add(services);
         return new IggyServerAddressResolver(services.GetRequiredService<ServiceEndpointResolver>());
     }
 }
