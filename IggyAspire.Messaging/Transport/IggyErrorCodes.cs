@@ -7,6 +7,7 @@ public static class IggyErrorCodes
     public const int InvalidCredentials = 42;
     public const int StreamNameAlreadyExists = 1012;
     public const int TopicNameAlreadyExists = 2013;
+    public const int PartitionNotFound = 3007;
     public const int ConsumerGroupNameAlreadyExists = 5004;
     public const int ConsumerGroupMemberNotFound = 5006;
 
