@@ -49,7 +49,7 @@ public static class IggyClientExtensions
         configureSettings?.Invoke(settings);
         settings.Validate();
 
-        builder.Services.AddServiceDiscoveryCore();
+        builder.Services.AddServiceDiscovery();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(provider => new IggyServerAddressResolver(provider.GetRequiredService<ServiceEndpointResolver>()));
         builder.Services.AddSingleton(provider => new IggyClientConnection(

@@ -65,8 +65,18 @@ internal sealed class IggyTransport(IIggyClient client, IggyServerAddress server
         var last = new List<ReceivedMessage>();
         for (uint partitionId = 0; partitionId < partitions; partitionId++)
         {
-            var polled = await client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId,
-                TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, ct).ConfigureAwait(false);
+            PolledMessages polled;
+            try
+            {
+                polled = await client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId,
+                    TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, ct).ConfigureAwait(false);
+            }
+            catch (IggyInvalidStatusCodeException exception) when (exception.StatusCode == IggyErrorCodes.PartitionNotFound)
+            {
+                // The topic was created earlier with fewer partitions than configured: there is no tail beyond them.
+                break;
+            }
+
             last.AddRange(ToBatch(polled).Messages);
         }
 
