@@ -17,17 +17,17 @@ public static class IggyBuilderExtensions
     /// </summary>
     /// <param name="builder">The distributed application builder.</param>
     /// <param name="name">The resource name; also the connection string and service-discovery name.</param>
-    /// <param name="tcpPort">The host port of the TCP endpoint; random when null.</param>
-    /// <param name="httpPort">The host port of the HTTP endpoint; random when null.</param>
     /// <param name="userName">The root user's name; <c>iggy</c> when null.</param>
     /// <param name="password">The root user's password; a generated secret parameter <c>{name}-password</c> when null.</param>
+    /// <param name="tcpPort">The host port of the TCP endpoint; random when null.</param>
+    /// <param name="httpPort">The host port of the HTTP endpoint; random when null.</param>
     public static IResourceBuilder<IggyResource> AddIggy(
         this IDistributedApplicationBuilder builder,
         [ResourceName] string name,
-        int? tcpPort = null,
-        int? httpPort = null,
         IResourceBuilder<ParameterResource>? userName = null,
-        IResourceBuilder<ParameterResource>? password = null)
+        IResourceBuilder<ParameterResource>? password = null,
+        int? tcpPort = null,
+        int? httpPort = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -95,7 +95,7 @@ public static class IggyBuilderExtensions
 
         return builder
             .WithEnvironment("IGGY_HTTP_WEB_UI", "true")
-            .WithUrlForEndpoint(IggyResource.HttpEndpointName, endpoint => new ResourceUrlAnnotation
+            .WithUrlForEndpoint(IggyResource.HttpEndpointName, _ => new ResourceUrlAnnotation
             {
                 Url = WebUiPath,
                 DisplayText = "Web UI",
@@ -103,38 +103,53 @@ public static class IggyBuilderExtensions
     }
 
     /// <summary>
-    /// Points the server's own OpenTelemetry exporter (<c>IGGY_TELEMETRY_*</c>, logs and traces) at the Aspire
-    /// dashboard, over OTLP/HTTP, so broker-side spans and logs appear beside the workers'. The server's exporter has
-    /// no TLS support, so this needs the dashboard's OTLP endpoint on plain http (the AppHost's <c>http</c> profile).
+    /// Points the server's own OpenTelemetry exporter (<c>IGGY_TELEMETRY_*</c>: logs and traces, no metrics) at the
+    /// Aspire dashboard, so broker-side logs and spans appear beside the workers'. Opt-in.
     /// </summary>
+    /// <remarks>
+    /// Read from the sources, not yet seen running: Aspire's <c>WithOtlpExporter</c> picks the dashboard's OTLP
+    /// endpoint (gRPC when the dashboard has one, else OTLP/HTTP) as an address the container can reach (the container
+    /// host name or tunnel, not localhost); this maps it onto the server's keys: gRPC gets the collector address,
+    /// OTLP/HTTP the full <c>/v1/logs</c> and <c>/v1/traces</c> URLs. The server's exporter is built without TLS, so the
+    /// dashboard's OTLP endpoint must be plain <c>http://</c> (the AppHost's <c>http</c> launch profile). The dashboard's
+    /// API key travels in <c>OTEL_EXPORTER_OTLP_HEADERS</c>, which the server has no setting for; whether its exporter
+    /// reads that variable is unverified. If the dashboard rejects the telemetry, run it with
+    /// <c>ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true</c>.
+    /// </remarks>
     /// <param name="builder">The Iggy resource.</param>
     public static IResourceBuilder<IggyResource> WithServerTelemetry(this IResourceBuilder<IggyResource> builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
 
         return builder
-            .WithOtlpExporter(OtlpProtocol.HttpProtobuf)
+            .WithOtlpExporter()
             .WithEnvironment(context =>
             {
-                // Aspire's OTLP callback (added just before this one) has put the dashboard's endpoint here.
-                if (!context.EnvironmentVariables.TryGetValue("OTEL_EXPORTER_OTLP_ENDPOINT", out var endpoint))
+                // Aspire's OTLP callback (added just before this one) has chosen the endpoint and protocol; in publish
+                // mode it sets neither and neither do we.
+                if (!context.EnvironmentVariables.TryGetValue("OTEL_EXPORTER_OTLP_ENDPOINT", out var endpoint)
+                    || !context.EnvironmentVariables.TryGetValue("OTEL_EXPORTER_OTLP_PROTOCOL", out var protocol))
                 {
                     return;
                 }
 
+                var grpc = Equals(protocol, "grpc");
+                var transport = grpc ? "grpc" : "http";
                 context.EnvironmentVariables["IGGY_TELEMETRY_ENABLED"] = "true";
                 context.EnvironmentVariables["IGGY_TELEMETRY_SERVICE_NAME"] = builder.Resource.Name;
-                context.EnvironmentVariables["IGGY_TELEMETRY_LOGS_TRANSPORT"] = "http";
-                context.EnvironmentVariables["IGGY_TELEMETRY_TRACES_TRANSPORT"] = "http";
-                context.EnvironmentVariables["IGGY_TELEMETRY_LOGS_ENDPOINT"] = WithPath(endpoint, "/v1/logs");
-                context.EnvironmentVariables["IGGY_TELEMETRY_TRACES_ENDPOINT"] = WithPath(endpoint, "/v1/traces");
+                context.EnvironmentVariables["IGGY_TELEMETRY_LOGS_TRANSPORT"] = transport;
+                context.EnvironmentVariables["IGGY_TELEMETRY_TRACES_TRANSPORT"] = transport;
+                context.EnvironmentVariables["IGGY_TELEMETRY_LOGS_ENDPOINT"] = grpc ? endpoint : WithPath(endpoint, "/v1/logs");
+                context.EnvironmentVariables["IGGY_TELEMETRY_TRACES_ENDPOINT"] = grpc ? endpoint : WithPath(endpoint, "/v1/traces");
             });
     }
 
     /// <summary>
     /// Gives <paramref name="builder"/> both ways to find the server: the service-discovery endpoints
     /// (<c>services__{name}__tcp__0</c>, <c>services__{name}__http__0</c>) and the connection string
-    /// (<c>ConnectionStrings__{name}</c>) with its properties. Aspire's own overloads would give only one of them.
+    /// (<c>ConnectionStrings__{name}</c>) with its properties. Aspire's own overloads would give only one of them:
+    /// for a resource with both, <c>WithReference(iggy)</c> binds to the service-discovery one. C# picks this overload
+    /// instead because <see cref="IResourceBuilder{T}"/> of <see cref="IggyResource"/> matches it without conversion.
     /// </summary>
     /// <param name="builder">The resource that talks to Iggy.</param>
     /// <param name="source">The Iggy server.</param>
@@ -150,6 +165,7 @@ public static class IggyBuilderExtensions
 
     private static string BindAll(int port) => string.Create(CultureInfo.InvariantCulture, $"0.0.0.0:{port}");
 
+    // Keeps Aspire's value a reference, so it still resolves to the address the container can reach.
     private static object WithPath(object endpoint, string path) => endpoint switch
     {
         EndpointReference reference => ReferenceExpression.Create($"{reference}{path}"),
