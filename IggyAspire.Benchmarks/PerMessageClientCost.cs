@@ -5,6 +5,7 @@ using IggyAspire.Client;
 using IggyAspire.Messaging.Connection;
 using IggyAspire.Messaging.Contract;
 using IggyAspire.Messaging.Telemetry;
+using IggyAspire.Messaging.Transport;
 
 namespace IggyAspire.Benchmarks;
 
@@ -24,7 +25,8 @@ public class PerMessageClientCost : IDisposable
     private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
     private readonly long[] _singleId = [1];
     private readonly long[] _batchIds = [.. Enumerable.Range(1, Batch).Select(id => (long)id)];
-    private readonly Message[] _batch = new Message[Batch];
+    private readonly OutgoingMessage[] _single = new OutgoingMessage[1];
+    private readonly OutgoingMessage[] _batch = new OutgoingMessage[Batch];
     private MessagingInstrumentation _instrumentation = null!;
     private ActivityListener _listener = null!;
 
@@ -50,25 +52,27 @@ public class PerMessageClientCost : IDisposable
 
     /// <summary>One message per send, the producer's default: every message pays for a whole span.</summary>
     [Benchmark(Baseline = true)]
-    public Message OneMessagePerSend()
+    public List<Message> OneMessagePerSend()
     {
         using var send = _instrumentation.StartSend("demo-topic", Server, _singleId);
-        return Create(1);
+        _single[0] = Envelope(1);
+        return IggyTransport.ToMessages(_single);
     }
 
     /// <summary>A batch of 100 per send (Iggy:Producer:BatchSize=100): the span is shared, so each message pays ~1/100 of it.</summary>
     [Benchmark(OperationsPerInvoke = Batch)]
-    public Message[] HundredMessagesPerSend()
+    public List<Message> HundredMessagesPerSend()
     {
         using var send = _instrumentation.StartSend("demo-topic", Server, _batchIds);
         for (var i = 0; i < Batch; i++)
         {
-            _batch[i] = Create(_batchIds[i]);
+            _batch[i] = Envelope(_batchIds[i]);
         }
 
-        return _batch;
+        return IggyTransport.ToMessages(_batch);
     }
 
-    private Message Create(long id) =>
-        new((UInt128)id, DemoMessageSerializer.Serialize(new DemoMessage(id, "hello from producer", _now)), IggyMessageHeaders.FromCurrentActivity());
+    // What MessageProducer does per message before handing the batch to the transport.
+    private OutgoingMessage Envelope(long id) =>
+        new((UInt128)id, DemoMessageSerializer.Serialize(new DemoMessage(id, "hello from producer", _now)));
 }

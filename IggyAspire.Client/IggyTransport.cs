@@ -32,15 +32,23 @@ internal sealed class IggyTransport(IIggyClient client, IggyServerAddress server
     public Task JoinConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
         client.JoinConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), ct);
 
-    public Task SendAsync(string stream, string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken ct)
+    public Task SendAsync(string stream, string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken ct) =>
+        client.SendMessagesAsync(Identifier.String(stream), Identifier.String(topic), Partitioning.None(), ToMessages(messages), ct);
+
+    /// <summary>
+    /// The SDK's messages for one send. Every message of a send carries the same span context, so they share one
+    /// header map: the SDK only reads it while writing the batch.
+    /// </summary>
+    internal static List<Message> ToMessages(IReadOnlyList<OutgoingMessage> messages)
     {
+        var headers = IggyMessageHeaders.FromCurrentActivity();
         var batch = new List<Message>(messages.Count);
         foreach (var message in messages)
         {
-            batch.Add(new Message(message.Id, message.Payload, IggyMessageHeaders.FromCurrentActivity()));
+            batch.Add(new Message(message.Id, message.Payload, headers));
         }
 
-        return client.SendMessagesAsync(Identifier.String(stream), Identifier.String(topic), Partitioning.None(), batch, ct);
+        return batch;
     }
 
     public async Task<PolledBatch> PollNextAsync(string stream, string topic, string group, uint count, CancellationToken ct)
