@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IggyAspire.Messaging.Contract;
 using IggyAspire.Messaging.Options;
+using IggyAspire.Messaging.Pacing;
 using IggyAspire.Messaging.Resilience;
 using IggyAspire.Messaging.Telemetry;
 using IggyAspire.Messaging.Topology;
@@ -59,7 +60,7 @@ public sealed partial class MessageConsumer(
                 break;
             }
         }
-        while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
+        while (await StoppableWait.NextTickAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     // finishingToken is cancelled ShutdownGrace after stoppingToken: it bounds storing the offset of a processed batch.
@@ -192,27 +193,7 @@ public sealed partial class MessageConsumer(
     private async Task<bool> BackOffAsync(TimeSpan pollInterval, int failedPolls, CancellationToken stoppingToken)
     {
         var backoff = TimeSpan.FromTicks(Math.Min(pollInterval.Ticks * (1L << Math.Min(failedPolls, 16)), MaxPollBackoff.Ticks));
-        try
-        {
-            await Task.Delay(backoff, timeProvider, stoppingToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return false;
-        }
+        return await StoppableWait.DelayAsync(backoff, timeProvider, stoppingToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Stream}/{Topic} in group {ConsumerGroup}, polling every {PollInterval}")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using IggyAspire.Messaging.Contract;
 using IggyAspire.Messaging.Options;
+using IggyAspire.Messaging.Pacing;
 using IggyAspire.Messaging.Resilience;
 using IggyAspire.Messaging.Telemetry;
 using IggyAspire.Messaging.Topology;
@@ -47,7 +48,7 @@ public sealed partial class MessageProducer(
         {
             nextId = await SendBatchAsync(topic, options, nextId, inFlight.Token).ConfigureAwait(false);
         }
-        while (await WaitForNextTickAsync(timer, stoppingToken).ConfigureAwait(false));
+        while (await StoppableWait.NextTickAsync(timer, stoppingToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -122,18 +123,6 @@ public sealed partial class MessageProducer(
         }
 
         return firstId + ids.Length;
-    }
-
-    private static async Task<bool> WaitForNextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return false;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Producing to {Stream}/{Topic} from id {NextId}: {BatchSize} message(s) every {Interval}")]
