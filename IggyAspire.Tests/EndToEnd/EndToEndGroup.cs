@@ -1,0 +1,12 @@
+namespace IggyAspire.Tests.EndToEnd;
+
+/// <summary>
+/// The end-to-end classes run one after another, never beside each other: each starts the whole app (a container and
+/// three .NET processes), and two apps at once would compete for a small machine and stretch every wait. Unit tests,
+/// including the ones in this folder, still run in parallel with them.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class EndToEndGroup
+{
+    public const string Name = "End-to-end: the whole AppHost";
+}
