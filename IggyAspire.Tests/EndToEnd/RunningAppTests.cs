@@ -48,6 +48,17 @@ public sealed class RunningAppTests(RunningAppFixture fixture) : IClassFixture<R
     }
 
     [Fact]
+    public async Task The_web_UI_is_served_at_ui_on_the_http_endpoint_as_the_dashboard_links_it()
+    {
+        using var http = fixture.App.CreateIggyHttpClient();
+
+        using var response = await http.GetAsync(new Uri("/ui", UriKind.Relative), TestContext.Current.CancellationToken);
+
+        Assert.True(response.IsSuccessStatusCode, $"GET /ui answered {(int)response.StatusCode}.");
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task The_consumers_process_what_the_producer_sends_in_order_within_each_partition()
     {
         var app = fixture.App;
