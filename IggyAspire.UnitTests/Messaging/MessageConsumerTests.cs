@@ -207,11 +207,7 @@ public sealed class MessageConsumerTests : IDisposable
 
     private async Task WaitForLogAsync(LogLevel level, string prefix)
     {
-        for (var i = 0; i < 10_000 && !Logs(level).Any(message => message.StartsWith(prefix, StringComparison.Ordinal)); i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(1, TestContext.Current.CancellationToken);
-        }
+        await Clock.AdvanceUntilAsync(_time, () => Logs(level).Any(message => message.StartsWith(prefix, StringComparison.Ordinal)), TimeSpan.FromMilliseconds(100));
 
         Assert.Contains(Logs(level), message => message.StartsWith(prefix, StringComparison.Ordinal));
     }
