@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using IggyAspire.Hosting.Tests;
 using Microsoft.Extensions.Configuration;
 
 namespace IggyAspire.Tests.AppModel;

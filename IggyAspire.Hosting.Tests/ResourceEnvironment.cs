@@ -2,7 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace IggyAspire.Tests.AppModel;
+namespace IggyAspire.Hosting.Tests;
 
 /// <summary>Evaluates a resource's environment as the orchestrator would, without starting anything.</summary>
 internal static class ResourceEnvironment

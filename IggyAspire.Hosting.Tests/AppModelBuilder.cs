@@ -1,6 +1,6 @@
 using Aspire.Hosting;
 
-namespace IggyAspire.Tests.AppModel;
+namespace IggyAspire.Hosting.Tests;
 
 /// <summary>
 /// A bare application builder for unit-level model tests: no dashboard, and nothing that needs the orchestrator

@@ -3,7 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace IggyAspire.Tests.AppModel;
+namespace IggyAspire.Hosting.Tests;
 
 public sealed class IggyServerTelemetryTests
 {

@@ -2,7 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace IggyAspire.Tests.AppModel;
+namespace IggyAspire.Hosting.Tests;
 
 public sealed class IggyValidationTests
 {
@@ -19,14 +19,22 @@ public sealed class IggyValidationTests
         Assert.Equal(tcpPort is null ? "httpPort" : "tcpPort", failure.ParamName);
     }
 
-    [Fact]
-    public void An_empty_name_fails_at_the_call_naming_it()
+    // Names arrive as data, not literals at the call: analyzer ASPIRE006 refuses an invalid literal at compile time,
+    // and these tests are about what a name computed at run time gets.
+    [Theory]
+    [InlineData("")]
+    [InlineData("1iggy")]
+    [InlineData("iggy--server")]
+    [InlineData("iggy-")]
+    [InlineData("iggy_server")]
+    public void An_invalid_name_fails_at_the_call_naming_it(string name)
     {
         var builder = AppModelBuilder.Create();
 
-        var failure = Assert.Throws<ArgumentException>(() => builder.AddIggy(""));
+        var failure = Assert.ThrowsAny<ArgumentException>(() => builder.AddIggy(name));
 
         Assert.Equal("name", failure.ParamName);
+        Assert.Empty(builder.Resources);
     }
 
     [Fact]

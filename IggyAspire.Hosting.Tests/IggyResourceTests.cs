@@ -1,10 +1,10 @@
 using System.Net.Sockets;
-using Apache.Iggy.IggyClient;
+using System.Reflection;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Iggy;
 
-namespace IggyAspire.Tests.AppModel;
+namespace IggyAspire.Hosting.Tests;
 
 public sealed class IggyResourceTests
 {
@@ -20,11 +20,12 @@ public sealed class IggyResourceTests
     }
 
     [Fact]
-    public void The_image_tag_is_the_server_version_of_the_referenced_Apache_Iggy()
+    public void The_image_tag_is_the_server_version_of_the_pinned_Apache_Iggy()
     {
-        var sdk = typeof(IIggyClient).Assembly.GetName().Version!;
+        // IggyVersion in Directory.Packages.props, the version every client project restores.
+        var pinned = typeof(IggyResourceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "IggyVersion").Value;
 
-        Assert.Equal(IggyContainerImageTags.Tag, $"{sdk.Major}.{sdk.Minor}.{sdk.Build}");
+        Assert.Equal(IggyContainerImageTags.Tag, pinned);
     }
 
     [Fact]
@@ -201,6 +202,22 @@ public sealed class IggyResourceTests
         Assert.Equal("{iggy.bindings.http.url}", environment["services__iggy__http__0"]);
         Assert.Equal("{iggy.connectionString}", environment["ConnectionStrings__iggy"]);
         Assert.Equal(["IGGY_HOST", "IGGY_HTTPURI", "IGGY_PASSWORD", "IGGY_PORT", "IGGY_URI", "IGGY_USERNAME"], environment.Keys.Where(k => k.StartsWith("IGGY_", StringComparison.Ordinal) && k is not "IGGY_TCP" and not "IGGY_HTTP").Order());
+    }
+
+    [Fact]
+    public async Task A_reference_to_a_hyphenated_name_also_gives_the_portable_connection_string()
+    {
+        var builder = AppModelBuilder.Create();
+        var iggy = builder.AddIggy("iggy-server");
+
+        var worker = builder.AddContainer("worker", "worker-image").WithReference(iggy).Resource;
+
+        // Aspire 13.6 writes each connection string twice: under the resource name, and with every character other
+        // than a letter, digit or underscore as '_' for platforms whose variable names allow nothing else.
+        var environment = await ResourceEnvironment.ForPublishAsync(worker);
+        Assert.Equal("{iggy-server.connectionString}", environment["ConnectionStrings__iggy-server"]);
+        Assert.Equal("{iggy-server.connectionString}", environment["ConnectionStrings__iggy_server"]);
+        Assert.Equal("{iggy-server.bindings.tcp.url}", environment["services__iggy-server__tcp__0"]);
     }
 
     private static void Allocate(IggyResource iggy, string endpointName, int port)
