@@ -9,11 +9,16 @@ using Microsoft.Extensions.Logging;
 namespace IggyAspire.Client;
 
 /// <summary>
-/// Owns the worker's single <see cref="IIggyClient"/>. The server's address comes from service discovery, which
-/// answers asynchronously, so the client is created, connected and logged in when the host starts, before any
-/// worker runs (hosted services start in registration order, and AddIggyClient comes first).
+/// The worker's one connection to Iggy. The server's address comes from service discovery, which answers
+/// asynchronously, so the client is created, connected and logged in when the host starts: this is a hosted service,
+/// and hosted services start in registration order, so register <c>AddIggyClient</c> before the services that use it.
 /// </summary>
-internal sealed partial class IggyClientConnection(
+/// <remarks>
+/// Take this class, not the client, in a constructor, and read <see cref="Client"/> when you call Iggy. The host
+/// constructs every hosted service before it starts the first one, so a constructor that read the client would run
+/// before the connection exists.
+/// </remarks>
+public sealed partial class IggyClientConnection(
     string connectionName,
     IggyClientSettings settings,
     IggyServerAddressResolver resolver,
@@ -22,11 +27,19 @@ internal sealed partial class IggyClientConnection(
     private readonly ILogger _logger = loggerFactory.CreateLogger<IggyClientConnection>();
     private IIggyClient? _client;
 
-    public IggyServerAddress? Server { get; private set; }
+    private IggyServerAddress? _server;
 
-    public IIggyClient Client => _client ?? throw new InvalidOperationException(
-        $"The Iggy client '{connectionName}' is used before the host started: it connects in a hosted service that AddIggyClient registers, so resolve it from a hosted service or after the host started.");
+    /// <summary>The server this connection talks to; known once the host has started.</summary>
+    public IggyServerAddress Server => _server ?? throw NotStarted();
 
+    /// <summary>The connected, logged-in client; available once the host has started.</summary>
+    public IIggyClient Client => _client ?? throw NotStarted();
+
+    /// <summary>Whether the host has started and the client is connected and logged in.</summary>
+    public bool IsConnected => _client is not null;
+
+    /// <summary>Resolves the server, then connects and logs in within <c>Iggy:Client:ConnectTimeout</c>.</summary>
+    /// <exception cref="TimeoutException">No connection and login within the timeout; the message names its key.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var connectionString = settings.ParseConnectionString(connectionName);
@@ -63,13 +76,18 @@ internal sealed partial class IggyClientConnection(
         }
 
         LogConnected(_logger, server, username);
-        Server = server;
+        _server = server;
         _client = client;
     }
 
+    /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <inheritdoc />
     public void Dispose() => _client?.Dispose();
+
+    private InvalidOperationException NotStarted() => new(
+        $"The Iggy connection '{connectionName}' is used before the host started it: read Client and Server when you call Iggy (from ExecuteAsync, for example), not in a constructor, and register AddIggyClient before the hosted services that use it.");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to Iggy at {Server} as '{Username}'")]
     private static partial void LogConnected(ILogger logger, IggyServerAddress server, string username);

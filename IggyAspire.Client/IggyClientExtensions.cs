@@ -21,9 +21,9 @@ public static class IggyClientExtensions
     public const string HealthCheckTag = "ready";
 
     /// <summary>
-    /// Registers one connected, logged-in <see cref="IIggyClient"/> for the Iggy server named
-    /// <paramref name="connectionName"/>, the messaging core's <see cref="IIggyTransport"/> on top of it, a health
-    /// check (the SDK's ping), and the messaging traces and metrics.
+    /// Registers one <see cref="IggyClientConnection"/> to the Iggy server named <paramref name="connectionName"/>,
+    /// which connects and logs in its <see cref="IIggyClient"/> when the host starts; the messaging core's
+    /// <see cref="IIggyTransport"/> on top of it; a health check (the SDK's ping); and the messaging traces and metrics.
     /// </summary>
     /// <remarks>
     /// The server's TCP endpoint comes from service discovery (<c>services:{name}:tcp:0</c>, which the AppHost
@@ -55,12 +55,7 @@ public static class IggyClientExtensions
         builder.Services.AddSingleton(provider => new IggyClientConnection(
             connectionName, settings, provider.GetRequiredService<IggyServerAddressResolver>(), provider.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IggyClientConnection>());
-        builder.Services.AddSingleton(provider => provider.GetRequiredService<IggyClientConnection>().Client);
-        builder.Services.AddSingleton<IIggyTransport>(provider =>
-        {
-            var connection = provider.GetRequiredService<IggyClientConnection>();
-            return new IggyTransport(connection.Client, connection.Server!);
-        });
+        builder.Services.AddSingleton<IIggyTransport>(provider => new IggyTransport(provider.GetRequiredService<IggyClientConnection>()));
         builder.Services.TryAddSingleton(new MessagingInstrumentationOptions
         {
             EnableTracing = !settings.DisableTracing,
@@ -71,7 +66,7 @@ public static class IggyClientExtensions
         {
             builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
                 $"iggy_{connectionName}",
-                provider => new IggyHealthCheck(provider.GetRequiredService<IIggyClient>()),
+                provider => new IggyHealthCheck(provider.GetRequiredService<IggyClientConnection>()),
                 failureStatus: default,
                 tags: [HealthCheckTag]));
         }

@@ -13,27 +13,33 @@ namespace IggyAspire.Client;
 /// The one place where the messaging core meets Apache.Iggy: every call maps core types to SDK types and back,
 /// and nothing else. Names are used as identifiers, so configuration never has to know numeric ids.
 /// </summary>
-internal sealed class IggyTransport(IIggyClient client, IggyServerAddress server) : IIggyTransport
+/// <remarks>
+/// It holds the connection, not the client, and reads the client on each call: it is constructed with the workers,
+/// before the host starts and connects (see <see cref="IggyClientConnection"/>).
+/// </remarks>
+internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTransport
 {
     // A plain (non-group) consumer that only ever polls without committing, to peek at each partition's tail.
     private static readonly Consumer TailReader = Consumer.New("iggyaspire-tail-reader");
 
-    public IggyServerAddress Server { get; } = server;
+    public IggyServerAddress Server => connection.Server;
+
+    private IIggyClient Client => connection.Client;
 
     public Task<bool> CreateStreamAsync(string stream, CancellationToken ct) =>
-        CreateUnlessExistsAsync(() => client.CreateStreamAsync(stream, ct));
+        CreateUnlessExistsAsync(() => Client.CreateStreamAsync(stream, ct));
 
     public Task<bool> CreateTopicAsync(string stream, string topic, uint partitions, CancellationToken ct) =>
-        CreateUnlessExistsAsync(() => client.CreateTopicAsync(Identifier.String(stream), topic, partitions, token: ct));
+        CreateUnlessExistsAsync(() => Client.CreateTopicAsync(Identifier.String(stream), topic, partitions, token: ct));
 
     public Task<bool> CreateConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
-        CreateUnlessExistsAsync(() => client.CreateConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), group, ct));
+        CreateUnlessExistsAsync(() => Client.CreateConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), group, ct));
 
     public Task JoinConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
-        client.JoinConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), ct);
+        Client.JoinConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), ct);
 
     public Task SendAsync(string stream, string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken ct) =>
-        client.SendMessagesAsync(Identifier.String(stream), Identifier.String(topic), Partitioning.None(), ToMessages(messages), ct);
+        Client.SendMessagesAsync(Identifier.String(stream), Identifier.String(topic), Partitioning.None(), ToMessages(messages), ct);
 
     /// <summary>
     /// The SDK's messages for one send. Every message of a send carries the same span context, so they share one
@@ -53,17 +59,17 @@ internal sealed class IggyTransport(IIggyClient client, IggyServerAddress server
 
     public async Task<PolledBatch> PollNextAsync(string stream, string topic, string group, uint count, CancellationToken ct)
     {
-        var polled = await client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId: null,
+        var polled = await Client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId: null,
             Consumer.Group(group), PollingStrategy.Next(), count, autoCommit: false, ct).ConfigureAwait(false);
         return ToBatch(polled);
     }
 
     public Task StoreOffsetAsync(string stream, string topic, string group, uint partitionId, ulong offset, CancellationToken ct) =>
-        client.StoreOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), offset, partitionId, ct);
+        Client.StoreOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), offset, partitionId, ct);
 
     public async Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken ct)
     {
-        var offsets = await client.GetOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), partitionId, ct)
+        var offsets = await Client.GetOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), partitionId, ct)
             .ConfigureAwait(false);
         return offsets is null ? null : new PartitionOffsets((uint)offsets.PartitionId, offsets.CurrentOffset, offsets.StoredOffset);
     }
@@ -76,7 +82,7 @@ internal sealed class IggyTransport(IIggyClient client, IggyServerAddress server
             PolledMessages polled;
             try
             {
-                polled = await client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId,
+                polled = await Client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId,
                     TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, ct).ConfigureAwait(false);
             }
             catch (IggyInvalidStatusCodeException exception) when (exception.StatusCode == IggyErrorCodes.PartitionNotFound)

@@ -41,16 +41,6 @@ public sealed class AddIggyClientTests
         Assert.Contains("Iggy:Client:ConnectTimeout", failure.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void The_client_cannot_be_used_before_the_host_connected_it()
-    {
-        using var host = Build(new() { ["ConnectionStrings:iggy"] = "iggy://iggy:secret@localhost:8090" });
-
-        var failure = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<IIggyClient>());
-
-        Assert.Contains("before the host started", failure.Message, StringComparison.Ordinal);
-    }
-
     private static IHost Build(Dictionary<string, string?> configuration)
     {
         var builder = Host.CreateApplicationBuilder();
