@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Configuration;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
-var iggy = builder.AddIggy("iggy")
-    .WithDataVolume()
-    .WithWebUI();
+// An Iggy server of your own (ConnectionStrings:iggy in user secrets or the environment), else one in a container.
+IResourceBuilder<IResourceWithConnectionString> iggy = builder.Configuration.GetConnectionString("iggy") is null
+    ? builder.AddIggy("iggy").WithDataVolume().WithWebUI()
+    : builder.AddConnectionString("iggy");
 
 var topology = builder.Configuration.GetSection("Iggy:Topology");
 

@@ -24,7 +24,7 @@ public sealed class AppHostTests
     }
 
     [Fact]
-    public async Task Both_workers_find_iggy_through_service_discovery_and_its_connection_string()
+    public async Task Both_workers_find_iggy_through_its_connection_string()
     {
         await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(TestContext.Current.CancellationToken);
 
@@ -32,7 +32,26 @@ public sealed class AppHostTests
         {
             var environment = await ResourceEnvironment.ForPublishAsync(Resource(appHost, worker));
 
-            Assert.Equal("{iggy.bindings.tcp.url}", environment["services__iggy__tcp__0"]);
+            Assert.Equal("{iggy.connectionString}", environment["ConnectionStrings__iggy"]);
+        }
+    }
+
+    [Fact]
+    public async Task Given_a_connection_string_the_workers_use_that_server_and_no_container_is_started()
+    {
+        const string existing = "iggy://ops:s3cret@iggy.example.internal:8090";
+        await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(
+            [$"--ConnectionStrings:iggy={existing}"], TestContext.Current.CancellationToken);
+
+        Assert.DoesNotContain(appHost.Resources, resource => resource is ContainerResource);
+        // Its value resolves when the app starts (WorkersWithoutAServerTests sees it reach the workers); here, its source.
+        var iggy = Assert.IsAssignableFrom<ParameterResource>(Resource(appHost, "iggy"));
+        Assert.IsAssignableFrom<IResourceWithConnectionString>(iggy);
+        Assert.True(iggy.Secret, "The connection string holds a password: the dashboard must mask it.");
+        foreach (var worker in Workers.Select(name => Resource(appHost, name)))
+        {
+            Assert.Equal(iggy, Assert.Single(worker.Annotations.OfType<WaitAnnotation>()).Resource);
+            var environment = await ResourceEnvironment.ForPublishAsync(worker);
             Assert.Equal("{iggy.connectionString}", environment["ConnectionStrings__iggy"]);
         }
     }
