@@ -1,11 +1,12 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Iggy;
+using Microsoft.Extensions.Logging;
 
 namespace Aspire.Hosting;
 
 /// <summary>Adds an Apache Iggy server to the application model and configures it.</summary>
-public static class IggyBuilderExtensions
+public static partial class IggyBuilderExtensions
 {
     private const string DataPath = "/app/local_data";
     private const string WebUiPath = "/ui";
@@ -104,17 +105,22 @@ public static class IggyBuilderExtensions
 
     /// <summary>
     /// Points the server's own OpenTelemetry exporter (<c>IGGY_TELEMETRY_*</c>: logs and traces, no metrics) at the
-    /// Aspire dashboard, so broker-side logs and spans appear beside the workers'. Opt-in.
+    /// Aspire dashboard's OTLP/HTTP endpoint, so broker-side logs and spans appear beside the workers'. Opt-in.
     /// </summary>
     /// <remarks>
-    /// Read from the sources, not yet seen running: Aspire's <c>WithOtlpExporter</c> picks the dashboard's OTLP
-    /// endpoint (gRPC when the dashboard has one, else OTLP/HTTP) as an address the container can reach (the container
-    /// host name or tunnel, not localhost); this maps it onto the server's keys: gRPC gets the collector address,
-    /// OTLP/HTTP the full <c>/v1/logs</c> and <c>/v1/traces</c> URLs. The server's exporter is built without TLS, so the
-    /// dashboard's OTLP endpoint must be plain <c>http://</c> (the AppHost's <c>http</c> launch profile). The dashboard's
-    /// API key travels in <c>OTEL_EXPORTER_OTLP_HEADERS</c>, which the server has no setting for; whether its exporter
-    /// reads that variable is unverified. If the dashboard rejects the telemetry, run it with
-    /// <c>ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true</c>.
+    /// <para>
+    /// Always OTLP over HTTP: server 0.8.0 builds its exporter inside a compio runtime, which has no Tokio runtime,
+    /// and the gRPC (tonic) exporter needs Tokio when it is built, so the <c>grpc</c> transport would panic at start;
+    /// the HTTP transport goes through Iggy's own runtime adapter (apache/iggy server-0.8.0,
+    /// core/server/src/log/logger.rs). The dashboard therefore needs an OTLP/HTTP endpoint
+    /// (<c>ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL</c>, which this repository's AppHost sets); without one the server's
+    /// exporter stays off and the AppHost logs why. The endpoint must be plain <c>http://</c>: the exporter is built
+    /// without TLS.
+    /// </para>
+    /// <para>
+    /// The dashboard's API key reaches the server in <c>OTEL_EXPORTER_OTLP_HEADERS</c>, which the Rust OTLP exporter
+    /// reads (opentelemetry-otlp 0.31, its HTTP exporter builder's headers from the environment).
+    /// </para>
     /// </remarks>
     /// <param name="builder">The Iggy resource.</param>
     public static IResourceBuilder<IggyResource> WithServerTelemetry(this IResourceBuilder<IggyResource> builder)
@@ -122,7 +128,7 @@ public static class IggyBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         return builder
-            .WithOtlpExporter()
+            .WithOtlpExporter(OtlpProtocol.HttpProtobuf)
             .WithEnvironment(context =>
             {
                 // Aspire's OTLP callback (added just before this one) has chosen the endpoint and protocol; in publish
@@ -133,14 +139,20 @@ public static class IggyBuilderExtensions
                     return;
                 }
 
-                var grpc = Equals(protocol, "grpc");
-                var transport = grpc ? "grpc" : "http";
+                // Aspire falls back to the dashboard's gRPC endpoint when it has no OTLP/HTTP one
+                // (OtlpConfigurationExtensions.ResolveOtlpEndpointFromDashboard); gRPC would crash the server.
+                if (!Equals(protocol, "http/protobuf"))
+                {
+                    LogServerTelemetryOff(context.Logger, protocol);
+                    return;
+                }
+
                 context.EnvironmentVariables["IGGY_TELEMETRY_ENABLED"] = "true";
                 context.EnvironmentVariables["IGGY_TELEMETRY_SERVICE_NAME"] = builder.Resource.Name;
-                context.EnvironmentVariables["IGGY_TELEMETRY_LOGS_TRANSPORT"] = transport;
-                context.EnvironmentVariables["IGGY_TELEMETRY_TRACES_TRANSPORT"] = transport;
-                context.EnvironmentVariables["IGGY_TELEMETRY_LOGS_ENDPOINT"] = grpc ? endpoint : WithPath(endpoint, "/v1/logs");
-                context.EnvironmentVariables["IGGY_TELEMETRY_TRACES_ENDPOINT"] = grpc ? endpoint : WithPath(endpoint, "/v1/traces");
+                context.EnvironmentVariables["IGGY_TELEMETRY_LOGS_TRANSPORT"] = "http";
+                context.EnvironmentVariables["IGGY_TELEMETRY_TRACES_TRANSPORT"] = "http";
+                context.EnvironmentVariables["IGGY_TELEMETRY_LOGS_ENDPOINT"] = WithPath(endpoint, "/v1/logs");
+                context.EnvironmentVariables["IGGY_TELEMETRY_TRACES_ENDPOINT"] = WithPath(endpoint, "/v1/traces");
             });
     }
 
@@ -162,6 +174,9 @@ public static class IggyBuilderExtensions
         ResourceBuilderExtensions.WithReference(builder, (IResourceBuilder<IResourceWithServiceDiscovery>)source);
         return ResourceBuilderExtensions.WithReference(builder, (IResourceBuilder<IResourceWithConnectionString>)source);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Iggy server's telemetry stays off: the dashboard offers OTLP over {Protocol} only, and server 0.8.0 can export over HTTP only. Set ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL (for example http://localhost:19213) in the AppHost's launch profile.")]
+    private static partial void LogServerTelemetryOff(ILogger logger, object protocol);
 
     private static string BindAll(int port) => string.Create(CultureInfo.InvariantCulture, $"0.0.0.0:{port}");
 
