@@ -1,18 +1,18 @@
-using System.Text;
-
 namespace IggyAspire.Messaging.Options;
 
 /// <summary>Checks shared by the options validators; each failure names the full configuration key.</summary>
 internal static class OptionsRules
 {
-    // Iggy 0.8.0 refuses an empty name or one longer than 255 bytes (its length travels as one byte of UTF-8 length).
-    private const int MaxNameBytes = 255;
+    // Iggy 0.8.0 refuses an empty name or one longer than 255 bytes (its length travels as one byte). Apache.Iggy
+    // 0.8.0 writes a name's character count where that byte length belongs (TcpContracts: `(byte)name.Length`), so
+    // only ASCII names, one byte per character, reach the server intact.
+    private const int MaxNameLength = 255;
 
     public static void Name(List<string> failures, string key, string? value)
     {
-        if (string.IsNullOrWhiteSpace(value) || Encoding.UTF8.GetByteCount(value) > MaxNameBytes)
+        if (string.IsNullOrWhiteSpace(value) || value.Length > MaxNameLength || !value.All(char.IsAscii))
         {
-            failures.Add($"{key} must be a name of 1 to {MaxNameBytes} bytes of UTF-8, not blank (was '{value}').");
+            failures.Add($"{key} must be a name of 1 to {MaxNameLength} ASCII characters, not blank (was '{value}').");
         }
     }
 

@@ -47,8 +47,8 @@ public sealed class MessagingOptionsTests
     [InlineData(false, "Iggy:Consumer:BatchSize", "5000", "Iggy:Consumer:BatchSize must be between 1 and 1000 (was 5000)")]
     [InlineData(false, "Iggy:Consumer:PollInterval", "02:00:00", "Iggy:Consumer:PollInterval must be between")]
     [InlineData(false, "Iggy:Topology:Partitions", "0", "Iggy:Topology:Partitions must be between 1 and 1000 (was 0)")]
-    [InlineData(false, "Iggy:Topology:ConsumerGroup", "", "Iggy:Topology:ConsumerGroup must be a name of 1 to 255 bytes of UTF-8, not blank")]
-    [InlineData(true, "Iggy:Topology:Topic", " ", "Iggy:Topology:Topic must be a name of 1 to 255 bytes of UTF-8, not blank")]
+    [InlineData(false, "Iggy:Topology:ConsumerGroup", "", "Iggy:Topology:ConsumerGroup must be a name of 1 to 255 ASCII characters, not blank")]
+    [InlineData(true, "Iggy:Topology:Topic", " ", "Iggy:Topology:Topic must be a name of 1 to 255 ASCII characters, not blank")]
     public async Task An_invalid_value_stops_the_worker_at_start_naming_its_key(bool producer, string key, string value, string expected)
     {
         using var host = Build(producer, new() { [key] = value });
@@ -58,16 +58,29 @@ public sealed class MessagingOptionsTests
         Assert.Contains(expected, failure.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_name_is_measured_in_bytes_as_Iggy_does()
+    [Theory]
+    [InlineData("démo-stream")]
+    [InlineData("流")]
+    [InlineData("stream\u00a0one")]
+    public async Task A_name_with_a_character_outside_ASCII_stops_the_worker_naming_its_key(string stream)
     {
-        using var fits = Build(producer: true, new() { ["Iggy:Topology:Stream"] = new string('é', 127) });
-        using var tooLong = Build(producer: true, new() { ["Iggy:Topology:Stream"] = new string('é', 128) });
+        using var host = Build(producer: true, new() { ["Iggy:Topology:Stream"] = stream });
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.Contains("Iggy:Topology:Stream must be a name of 1 to 255 ASCII characters", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_name_may_have_255_characters_and_no_more()
+    {
+        using var fits = Build(producer: true, new() { ["Iggy:Topology:Stream"] = new string('s', 255) });
+        using var tooLong = Build(producer: true, new() { ["Iggy:Topology:Stream"] = new string('s', 256) });
 
         await fits.StartAsync(TestContext.Current.CancellationToken);
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => tooLong.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("Iggy:Topology:Stream must be a name of 1 to 255 bytes", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Iggy:Topology:Stream must be a name of 1 to 255 ASCII characters", failure.Message, StringComparison.Ordinal);
         await fits.StopAsync(TestContext.Current.CancellationToken);
     }
 
