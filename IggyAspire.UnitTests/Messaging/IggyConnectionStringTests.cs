@@ -43,6 +43,23 @@ public sealed class IggyConnectionStringTests
         Assert.DoesNotContain("secret", failure.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("iggy://iggy:hunter2-secret localhost:8090", "no valid host")]
+    [InlineData("iggy://iggy:pw-without-at", "not a number")]
+    [InlineData("iggy:hunter2-secret@localhost:8090", "no scheme")]
+    [InlineData("iggy://iggy:hunter2-secret@ops@localhost:8090", "more than one '@'")]
+    [InlineData("iggy://iggy:hunter2:secret@localhost:8090", "more than one ':'")]
+    [InlineData("iggy://hunter2-secret@localhost:8090", "personal access token")]
+    public void Malformed_credentials_never_put_the_password_in_the_message(string text, string problem)
+    {
+        var failure = Assert.Throws<FormatException>(() => IggyConnectionString.Parse(text));
+
+        Assert.DoesNotContain("secret", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-without-at", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Printing_it_never_shows_the_password()
     {
