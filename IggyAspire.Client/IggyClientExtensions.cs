@@ -66,7 +66,7 @@ public static class IggyClientExtensions
         {
             builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
                 $"iggy_{connectionName}",
-                provider => new IggyHealthCheck(provider.GetRequiredService<IggyClientConnection>()),
+                provider => new IggyHealthCheck(provider.GetRequiredService<IggyClientConnection>(), provider.GetRequiredService<TimeProvider>()),
                 failureStatus: default,
                 tags: [HealthCheckTag]));
         }

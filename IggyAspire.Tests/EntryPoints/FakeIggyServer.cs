@@ -33,9 +33,14 @@ internal sealed class FakeIggyServer : IAsyncDisposable
     private readonly string _password;
     private readonly Task _accepting;
 
-    public FakeIggyServer(string username, string password)
+    private readonly bool _answerPings;
+
+    /// <param name="username">The root user's name.</param>
+    /// <param name="password">The root user's password.</param>
+    /// <param name="answerPings">False: pings get no answer at all, as from a server that stopped responding.</param>
+    public FakeIggyServer(string username, string password, bool answerPings = true)
     {
-        (_username, _password) = (username, password);
+        (_username, _password, _answerPings) = (username, password, answerPings);
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -89,6 +94,10 @@ internal sealed class FakeIggyServer : IAsyncDisposable
                 var payload = new byte[length - 4];
                 await stream.ReadExactlyAsync(payload, _stopping.Token);
                 Commands.Enqueue(command);
+                if (command == PingCommand && !_answerPings)
+                {
+                    continue;
+                }
 
                 var (status, body) = command switch
                 {
