@@ -54,7 +54,7 @@ public class PerMessageClientCost : IDisposable
     [Benchmark(Baseline = true)]
     public List<Message> OneMessagePerSend()
     {
-        using var send = _instrumentation.StartSend("demo-topic", Server, _singleId);
+        using var send = _instrumentation.StartSend("demo-stream", "demo-topic", Server, _singleId);
         _single[0] = Envelope(1);
         return IggyTransport.ToMessages(_single);
     }
@@ -63,7 +63,7 @@ public class PerMessageClientCost : IDisposable
     [Benchmark(OperationsPerInvoke = Batch)]
     public List<Message> HundredMessagesPerSend()
     {
-        using var send = _instrumentation.StartSend("demo-topic", Server, _batchIds);
+        using var send = _instrumentation.StartSend("demo-stream", "demo-topic", Server, _batchIds);
         for (var i = 0; i < Batch; i++)
         {
             _batch[i] = Envelope(_batchIds[i]);

@@ -68,7 +68,7 @@ public sealed partial class MessageConsumer(
     private async Task<bool> PollOnceAsync(TopologyOptions topic, uint batchSize, CancellationToken stoppingToken, CancellationToken finishingToken)
     {
         PolledBatch batch;
-        using (var receive = instrumentation.StartReceive(topic.Topic, topic.ConsumerGroup, transport.Server))
+        using (var receive = instrumentation.StartReceive(topic.Stream, topic.Topic, topic.ConsumerGroup, transport.Server))
         {
             var started = timeProvider.GetTimestamp();
             try
@@ -90,7 +90,7 @@ public sealed partial class MessageConsumer(
                 _joined = false;
                 var errorType = exception.GetType().FullName ?? exception.GetType().Name;
                 MessagingInstrumentation.SetError(receive, errorType, exception.Message);
-                instrumentation.RecordReceive(topic.Topic, topic.ConsumerGroup, transport.Server, partitionId: null, 0, timeProvider.GetElapsedTime(started), errorType);
+                instrumentation.RecordReceive(topic.Stream, topic.Topic, topic.ConsumerGroup, transport.Server, partitionId: null, 0, timeProvider.GetElapsedTime(started), errorType);
                 LogPollFailed(logger, exception, topic.Topic);
                 return false;
             }
@@ -99,7 +99,9 @@ public sealed partial class MessageConsumer(
                 return true;
             }
 
-            instrumentation.RecordReceive(topic.Topic, topic.ConsumerGroup, transport.Server, batch.PartitionId, batch.Messages.Count, timeProvider.GetElapsedTime(started), errorType: null);
+            // An empty poll reports partition 0 (Apache.Iggy's PolledMessages.Empty): no partition served it.
+            var partitionId = batch.Messages.Count == 0 ? (uint?)null : batch.PartitionId;
+            instrumentation.RecordReceive(topic.Stream, topic.Topic, topic.ConsumerGroup, transport.Server, partitionId, batch.Messages.Count, timeProvider.GetElapsedTime(started), errorType: null);
             MessagingInstrumentation.LinkReceived(receive, batch.PartitionId, batch.Messages.Select(message => TraceContextPropagation.Extract(message.Headers)));
         }
 
@@ -121,7 +123,7 @@ public sealed partial class MessageConsumer(
     private void Process(TopologyOptions topic, ReceivedMessage message)
     {
         var producerContext = TraceContextPropagation.Extract(message.Headers);
-        using var process = instrumentation.StartProcess(topic.Topic, topic.ConsumerGroup, transport.Server, producerContext, message.PartitionId, message.Offset, message.Id);
+        using var process = instrumentation.StartProcess(topic.Stream, topic.Topic, topic.ConsumerGroup, transport.Server, producerContext, message.PartitionId, message.Offset, message.Id);
         var traceId = process?.TraceId ?? producerContext.TraceId;
         var started = timeProvider.GetTimestamp();
         string? errorType = null;
@@ -145,7 +147,7 @@ public sealed partial class MessageConsumer(
             LogProcessFailed(logger, exception, message.PartitionId, message.Offset);
         }
 
-        instrumentation.RecordProcess(topic.Topic, topic.ConsumerGroup, transport.Server, message.PartitionId, timeProvider.GetElapsedTime(started), errorType);
+        instrumentation.RecordProcess(topic.Stream, topic.Topic, topic.ConsumerGroup, transport.Server, message.PartitionId, timeProvider.GetElapsedTime(started), errorType);
     }
 
     private async Task StoreOffsetAsync(TopologyOptions topic, uint partitionId, ulong offset, CancellationToken finishingToken)
@@ -176,7 +178,7 @@ public sealed partial class MessageConsumer(
         {
             if (await transport.GetOffsetsAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, stoppingToken).ConfigureAwait(false) is { } offsets)
             {
-                instrumentation.RecordLag(topic.Topic, topic.ConsumerGroup, partitionId, offsets.CurrentOffset, offsets.StoredOffset);
+                instrumentation.RecordLag(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, offsets.CurrentOffset, offsets.StoredOffset);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

@@ -85,7 +85,7 @@ public sealed partial class MessageProducer(
             messages[i] = new OutgoingMessage((UInt128)ids[i], DemoMessageSerializer.Serialize(new DemoMessage(ids[i], options.Text, now)));
         }
 
-        using var send = instrumentation.StartSend(topic.Topic, transport.Server, ids);
+        using var send = instrumentation.StartSend(topic.Stream, topic.Topic, transport.Server, ids);
         var traceId = send?.TraceId ?? default;
         var started = timeProvider.GetTimestamp();
         try
@@ -98,7 +98,7 @@ public sealed partial class MessageProducer(
         {
             var errorType = exception.GetType().FullName ?? exception.GetType().Name;
             MessagingInstrumentation.SetError(send, errorType, exception.Message);
-            instrumentation.RecordSend(topic.Topic, transport.Server, ids.Length, timeProvider.GetElapsedTime(started), errorType);
+            instrumentation.RecordSend(topic.Stream, topic.Topic, transport.Server, ids.Length, timeProvider.GetElapsedTime(started), errorType);
             if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
             {
                 // Only shutdown cancels a send, and only after ShutdownGrace: whether Iggy got the batch is unknown.
@@ -112,7 +112,7 @@ public sealed partial class MessageProducer(
             return firstId;
         }
 
-        instrumentation.RecordSend(topic.Topic, transport.Server, ids.Length, timeProvider.GetElapsedTime(started), errorType: null);
+        instrumentation.RecordSend(topic.Stream, topic.Topic, transport.Server, ids.Length, timeProvider.GetElapsedTime(started), errorType: null);
         if (ids.Length == 1)
         {
             LogSent(logger, ids[0], topic.Stream, topic.Topic, traceId);

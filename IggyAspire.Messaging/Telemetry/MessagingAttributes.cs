@@ -7,6 +7,9 @@ public static class MessagingAttributes
     public const string OperationName = "messaging.operation.name";
     public const string OperationType = "messaging.operation.type";
     public const string DestinationName = "messaging.destination.name";
+
+    /// <summary>The stream of the topic: Iggy's topic names are unique only within a stream (a system-specific attribute).</summary>
+    public const string StreamName = "messaging.iggy.stream.name";
     public const string PartitionId = "messaging.destination.partition.id";
     public const string MessageId = "messaging.message.id";
     public const string Offset = "messaging.iggy.message.offset";

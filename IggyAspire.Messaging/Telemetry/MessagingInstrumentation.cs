@@ -14,6 +14,14 @@ namespace IggyAspire.Messaging.Telemetry;
 /// </summary>
 public sealed class MessagingInstrumentation : IDisposable
 {
+    /// <summary>
+    /// The messaging conventions' bucket advice for both duration histograms, in seconds; without it OpenTelemetry's
+    /// default buckets (made for milliseconds) put nearly every operation into the first one.
+    /// </summary>
+    public static readonly IReadOnlyList<double> DurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+    private static readonly InstrumentAdvice<double> DurationAdvice = new() { HistogramBucketBoundaries = DurationBuckets };
+
     private readonly ActivitySource? _source;
     private readonly Meter _meter;
     private readonly bool _metricsEnabled;
@@ -22,7 +30,7 @@ public sealed class MessagingInstrumentation : IDisposable
     private readonly Counter<long> _invalid;
     private readonly Histogram<double> _operationDuration;
     private readonly Histogram<double> _processDuration;
-    private readonly ConcurrentDictionary<(string Topic, string Group, uint Partition), long> _lag = new();
+    private readonly ConcurrentDictionary<(string Stream, string Topic, string Group, uint Partition), long> _lag = new();
 
     /// <summary>Creates the source and meter; disabled signals cost nothing per message.</summary>
     public MessagingInstrumentation(MessagingInstrumentationOptions options)
@@ -35,13 +43,13 @@ public sealed class MessagingInstrumentation : IDisposable
         _sent = _meter.CreateCounter<long>("messaging.client.sent.messages", "{message}", "Messages the producer sent.");
         _consumed = _meter.CreateCounter<long>("messaging.client.consumed.messages", "{message}", "Messages the consumer received.");
         _invalid = _meter.CreateCounter<long>("messaging.iggy.consumer.invalid_messages", "{message}", "Messages the consumer skipped because their payload was not a DemoMessage.");
-        _operationDuration = _meter.CreateHistogram<double>("messaging.client.operation.duration", "s", "Duration of send and receive operations.");
-        _processDuration = _meter.CreateHistogram<double>("messaging.process.duration", "s", "Duration of processing one message.");
+        _operationDuration = _meter.CreateHistogram("messaging.client.operation.duration", "s", "Duration of send and receive operations.", tags: null, DurationAdvice);
+        _processDuration = _meter.CreateHistogram("messaging.process.duration", "s", "Duration of processing one message.", tags: null, DurationAdvice);
         _meter.CreateObservableGauge("messaging.iggy.consumer.lag", ObserveLag, "{message}", "Messages in a partition that the consumer group has not yet stored an offset past.");
     }
 
     /// <summary>Starts the PRODUCER span of one send call, or returns null when nobody listens.</summary>
-    public Activity? StartSend(string topic, IggyServerAddress server, IReadOnlyList<long> messageIds)
+    public Activity? StartSend(string stream, string topic, IggyServerAddress server, IReadOnlyList<long> messageIds)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(messageIds);
@@ -49,7 +57,7 @@ public sealed class MessagingInstrumentation : IDisposable
         var activity = _source?.StartActivity($"{SendOperation} {topic}", ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
-            SetCommon(activity, SendOperation, "send", topic, server);
+            SetCommon(activity, SendOperation, stream, topic, server);
             if (messageIds.Count == 1)
             {
                 activity.SetTag(MessageId, messageIds[0].ToString(CultureInfo.InvariantCulture));
@@ -64,21 +72,24 @@ public sealed class MessagingInstrumentation : IDisposable
     }
 
     /// <summary>Starts the CLIENT span of one poll; links to the polled messages are added with <see cref="LinkReceived"/>.</summary>
-    public Activity? StartReceive(string topic, string consumerGroup, IggyServerAddress server)
+    public Activity? StartReceive(string stream, string topic, string consumerGroup, IggyServerAddress server)
     {
         ArgumentNullException.ThrowIfNull(server);
 
         var activity = _source?.StartActivity($"{ReceiveOperation} {topic}", ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
-            SetCommon(activity, ReceiveOperation, "receive", topic, server);
+            SetCommon(activity, ReceiveOperation, stream, topic, server);
             activity.SetTag(ConsumerGroupName, consumerGroup);
         }
 
         return activity;
     }
 
-    /// <summary>Records what one poll returned on its receive span: the partition, the count and a link per message.</summary>
+    /// <summary>
+    /// Records what one poll returned on its receive span: the partition, the count, and one link per distinct creation
+    /// context (every message of one send carries the same one).
+    /// </summary>
     public static void LinkReceived(Activity? receive, uint partitionId, IEnumerable<ActivityContext> messageContexts)
     {
         ArgumentNullException.ThrowIfNull(messageContexts);
@@ -88,16 +99,22 @@ public sealed class MessagingInstrumentation : IDisposable
         }
 
         var count = 0;
+        var linked = new HashSet<ActivityContext>();
         foreach (var context in messageContexts)
         {
             count++;
-            if (context != default)
+            if (context != default && linked.Add(context))
             {
                 receive.AddLink(new ActivityLink(context));
             }
         }
 
-        receive.SetTag(PartitionId, partitionId.ToString(CultureInfo.InvariantCulture));
+        // An empty poll has no partition: Apache.Iggy reports 0 for it (PolledMessages.Empty).
+        if (count > 0)
+        {
+            receive.SetTag(PartitionId, partitionId.ToString(CultureInfo.InvariantCulture));
+        }
+
         receive.SetTag(BatchMessageCount, count);
     }
 
@@ -105,7 +122,7 @@ public sealed class MessagingInstrumentation : IDisposable
     /// Starts the CONSUMER span of processing one message as a child of <paramref name="producerContext"/> (the
     /// context the producer wrote into the message's headers), or as a root when the message carried none.
     /// </summary>
-    public Activity? StartProcess(string topic, string consumerGroup, IggyServerAddress server, ActivityContext producerContext, uint partitionId, ulong offset, UInt128 messageId)
+    public Activity? StartProcess(string stream, string topic, string consumerGroup, IggyServerAddress server, ActivityContext producerContext, uint partitionId, ulong offset, UInt128 messageId)
     {
         ArgumentNullException.ThrowIfNull(server);
 
@@ -114,7 +131,7 @@ public sealed class MessagingInstrumentation : IDisposable
         var activity = _source?.StartActivity($"{ProcessOperation} {topic}", ActivityKind.Consumer, producerContext);
         if (activity is { IsAllDataRequested: true })
         {
-            SetCommon(activity, ProcessOperation, "process", topic, server);
+            SetCommon(activity, ProcessOperation, stream, topic, server);
             activity.SetTag(ConsumerGroupName, consumerGroup);
             activity.SetTag(PartitionId, partitionId.ToString(CultureInfo.InvariantCulture));
             activity.SetTag(Offset, offset);
@@ -132,27 +149,27 @@ public sealed class MessagingInstrumentation : IDisposable
     }
 
     /// <summary>Counts messages a send delivered (or failed to, with <paramref name="errorType"/>) and the send's duration.</summary>
-    public void RecordSend(string topic, IggyServerAddress server, int messageCount, TimeSpan duration, string? errorType)
+    public void RecordSend(string stream, string topic, IggyServerAddress server, int messageCount, TimeSpan duration, string? errorType)
     {
         if (!_metricsEnabled)
         {
             return;
         }
 
-        var tags = Tags(SendOperation, topic, server, consumerGroup: null, partitionId: null, errorType);
+        var tags = Tags(SendOperation, stream, topic, server, consumerGroup: null, partitionId: null, errorType);
         _operationDuration.Record(duration.TotalSeconds, tags);
         _sent.Add(messageCount, tags);
     }
 
     /// <summary>Records one poll's duration and how many messages it returned.</summary>
-    public void RecordReceive(string topic, string consumerGroup, IggyServerAddress server, uint? partitionId, int messageCount, TimeSpan duration, string? errorType)
+    public void RecordReceive(string stream, string topic, string consumerGroup, IggyServerAddress server, uint? partitionId, int messageCount, TimeSpan duration, string? errorType)
     {
         if (!_metricsEnabled)
         {
             return;
         }
 
-        var tags = Tags(ReceiveOperation, topic, server, consumerGroup, partitionId, errorType);
+        var tags = Tags(ReceiveOperation, stream, topic, server, consumerGroup, partitionId, errorType);
         _operationDuration.Record(duration.TotalSeconds, tags);
         if (messageCount > 0)
         {
@@ -161,14 +178,14 @@ public sealed class MessagingInstrumentation : IDisposable
     }
 
     /// <summary>Records how long processing one message took, and whether it was skipped as invalid.</summary>
-    public void RecordProcess(string topic, string consumerGroup, IggyServerAddress server, uint partitionId, TimeSpan duration, string? errorType)
+    public void RecordProcess(string stream, string topic, string consumerGroup, IggyServerAddress server, uint partitionId, TimeSpan duration, string? errorType)
     {
         if (!_metricsEnabled)
         {
             return;
         }
 
-        var tags = Tags(ProcessOperation, topic, server, consumerGroup, partitionId, errorType);
+        var tags = Tags(ProcessOperation, stream, topic, server, consumerGroup, partitionId, errorType);
         _processDuration.Record(duration.TotalSeconds, tags);
         if (errorType is not null)
         {
@@ -177,11 +194,11 @@ public sealed class MessagingInstrumentation : IDisposable
     }
 
     /// <summary>Remembers a partition's lag (its current offset minus the group's stored offset) for the lag gauge.</summary>
-    public void RecordLag(string topic, string consumerGroup, uint partitionId, ulong currentOffset, ulong? storedOffset)
+    public void RecordLag(string stream, string topic, string consumerGroup, uint partitionId, ulong currentOffset, ulong? storedOffset)
     {
         // Offsets count from 0: with nothing stored, every message up to and including the current one is pending.
         var pending = storedOffset is { } stored ? (long)(currentOffset - Math.Min(stored, currentOffset)) : (long)currentOffset + 1;
-        _lag[(topic, consumerGroup, partitionId)] = pending;
+        _lag[(stream, topic, consumerGroup, partitionId)] = pending;
     }
 
     /// <inheritdoc />
@@ -198,32 +215,37 @@ public sealed class MessagingInstrumentation : IDisposable
             yield break;
         }
 
-        foreach (var ((topic, group, partition), lag) in _lag)
+        foreach (var ((stream, topic, group, partition), lag) in _lag)
         {
             yield return new Measurement<long>(lag,
                 new(MessagingSystem, MessagingTelemetry.MessagingSystem),
+                new(StreamName, stream),
                 new(DestinationName, topic),
                 new(ConsumerGroupName, group),
                 new(PartitionId, partition.ToString(CultureInfo.InvariantCulture)));
         }
     }
 
-    private static void SetCommon(Activity activity, string operation, string operationType, string topic, IggyServerAddress server)
+    private static void SetCommon(Activity activity, string operation, string stream, string topic, IggyServerAddress server)
     {
         activity.SetTag(MessagingSystem, MessagingTelemetry.MessagingSystem);
         activity.SetTag(OperationName, operation);
-        activity.SetTag(OperationType, operationType);
+        // Our operation names are also the conventions' operation types: send, receive, process.
+        activity.SetTag(OperationType, operation);
+        activity.SetTag(StreamName, stream);
         activity.SetTag(DestinationName, topic);
         activity.SetTag(ServerAddress, server.Host);
         activity.SetTag(ServerPort, server.Port);
     }
 
-    private static TagList Tags(string operation, string topic, IggyServerAddress server, string? consumerGroup, uint? partitionId, string? errorType)
+    private static TagList Tags(string operation, string stream, string topic, IggyServerAddress server, string? consumerGroup, uint? partitionId, string? errorType)
     {
         var tags = new TagList
         {
             { MessagingSystem, MessagingTelemetry.MessagingSystem },
             { OperationName, operation },
+            { OperationType, operation },
+            { StreamName, stream },
             { DestinationName, topic },
             { ServerAddress, server.Host },
             { ServerPort, server.Port },

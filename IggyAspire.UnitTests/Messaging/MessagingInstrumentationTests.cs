@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using IggyAspire.Messaging.Connection;
 using IggyAspire.Messaging.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 
 namespace IggyAspire.UnitTests.Messaging;
 
@@ -14,12 +16,14 @@ public sealed class MessagingInstrumentationTests
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
 
-        instrumentation.StartSend("send-topic", Server, [7])!.Dispose();
+        instrumentation.StartSend("test-stream", "send-topic", Server, [7])!.Dispose();
 
         var span = Assert.Single(capture.Spans, span => Equals(span.GetTagItem(MessagingAttributes.DestinationName), "send-topic"));
         Assert.Equal(("send send-topic", ActivityKind.Producer), (span.DisplayName, span.Kind));
         Assert.Equal("iggy", span.GetTagItem(MessagingAttributes.MessagingSystem));
         Assert.Equal("send", span.GetTagItem(MessagingAttributes.OperationName));
+        Assert.Equal("send", span.GetTagItem(MessagingAttributes.OperationType));
+        Assert.Equal("test-stream", span.GetTagItem(MessagingAttributes.StreamName));
         Assert.Equal("7", span.GetTagItem(MessagingAttributes.MessageId));
         Assert.Equal(("iggy.test", 8090), (span.GetTagItem(MessagingAttributes.ServerAddress), span.GetTagItem(MessagingAttributes.ServerPort)));
     }
@@ -31,7 +35,7 @@ public sealed class MessagingInstrumentationTests
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
         var producer = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, isRemote: true);
 
-        instrumentation.StartProcess("process-topic", "group", Server, producer, partitionId: 2, offset: 41, messageId: 7)!.Dispose();
+        instrumentation.StartProcess("test-stream", "process-topic", "group", Server, producer, partitionId: 2, offset: 41, messageId: 7)!.Dispose();
 
         var span = Assert.Single(capture.Spans, span => Equals(span.GetTagItem(MessagingAttributes.DestinationName), "process-topic"));
         Assert.Equal(("process process-topic", ActivityKind.Consumer), (span.DisplayName, span.Kind));
@@ -45,7 +49,7 @@ public sealed class MessagingInstrumentationTests
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
 
-        instrumentation.StartProcess("orphan-topic", "group", Server, producerContext: default, partitionId: 0, offset: 1, messageId: 1)!.Dispose();
+        instrumentation.StartProcess("test-stream", "orphan-topic", "group", Server, producerContext: default, partitionId: 0, offset: 1, messageId: 1)!.Dispose();
 
         var span = Assert.Single(capture.Spans, span => Equals(span.GetTagItem(MessagingAttributes.DestinationName), "orphan-topic"));
         Assert.Equal((default(ActivitySpanId), null), (span.ParentSpanId, span.Parent));
@@ -56,22 +60,26 @@ public sealed class MessagingInstrumentationTests
     {
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+        // Every message of one send carries the same context: the first two came from one send.
+        var firstSend = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
         ActivityContext[] messages =
         [
-            new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded),
+            firstSend,
+            firstSend,
             default,
             new(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded),
         ];
 
-        using (var receive = instrumentation.StartReceive("receive-topic", "group", Server))
+        using (var receive = instrumentation.StartReceive("test-stream", "receive-topic", "group", Server))
         {
             MessagingInstrumentation.LinkReceived(receive, 1, messages);
         }
 
         var span = Assert.Single(capture.Spans, span => Equals(span.GetTagItem(MessagingAttributes.DestinationName), "receive-topic"));
         Assert.Equal(("receive receive-topic", ActivityKind.Client), (span.DisplayName, span.Kind));
-        Assert.Equal([messages[0].TraceId, messages[2].TraceId], span.Links.Select(link => link.Context.TraceId));
-        Assert.Equal(3, span.GetTagItem(MessagingAttributes.BatchMessageCount));
+        Assert.Equal([messages[0].TraceId, messages[3].TraceId], span.Links.Select(link => link.Context.TraceId));
+        Assert.Equal(4, span.GetTagItem(MessagingAttributes.BatchMessageCount));
+        Assert.Equal("1", span.GetTagItem(MessagingAttributes.PartitionId));
     }
 
     [Fact]
@@ -80,7 +88,7 @@ public sealed class MessagingInstrumentationTests
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions { EnableTracing = false });
 
-        Assert.Null(instrumentation.StartSend("disabled-topic", Server, [1]));
+        Assert.Null(instrumentation.StartSend("test-stream", "disabled-topic", Server, [1]));
     }
 
     [Fact]
@@ -89,15 +97,46 @@ public sealed class MessagingInstrumentationTests
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
 
-        instrumentation.RecordSend("metrics-topic", Server, 3, TimeSpan.FromMilliseconds(5), errorType: null);
-        instrumentation.RecordProcess("metrics-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload");
+        instrumentation.RecordSend("test-stream", "metrics-topic", Server, 3, TimeSpan.FromMilliseconds(5), errorType: null);
+        instrumentation.RecordProcess("test-stream", "metrics-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload");
 
         var ours = capture.Measurements.Where(m => Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "metrics-topic")).ToList();
         Assert.Equal(3, Assert.Single(ours, m => m.Instrument == "messaging.client.sent.messages").Value);
         Assert.Equal(0.005, Assert.Single(ours, m => m.Instrument == "messaging.client.operation.duration").Value, precision: 6);
+        Assert.All(ours, m => Assert.Equal("test-stream", m.Tags[MessagingAttributes.StreamName]));
+        Assert.Equal(["send", "send"], ours.Where(m => m.Instrument.StartsWith("messaging.client.", StringComparison.Ordinal)).Select(m => m.Tags[MessagingAttributes.OperationType]));
+        Assert.Equal("process", Assert.Single(ours, m => m.Instrument == "messaging.process.duration").Tags[MessagingAttributes.OperationType]);
         var invalid = Assert.Single(ours, m => m.Instrument == "messaging.iggy.consumer.invalid_messages");
         Assert.Equal("invalid_payload", invalid.Tags[MessagingAttributes.ErrorType]);
         Assert.Single(ours, m => m.Instrument == "messaging.process.duration");
+    }
+
+    [Fact]
+    public void Durations_are_exported_in_the_messaging_conventions_second_buckets()
+    {
+        var exported = new List<Metric>();
+        using var meters = Sdk.CreateMeterProviderBuilder().AddMeter(MessagingTelemetry.MeterName).AddInMemoryExporter(exported).Build();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+
+        instrumentation.RecordSend("test-stream", "buckets-topic", Server, 1, TimeSpan.FromMilliseconds(30), errorType: null);
+        instrumentation.RecordProcess("test-stream", "buckets-topic", "group", Server, 0, TimeSpan.FromMilliseconds(3), errorType: null);
+        meters.ForceFlush();
+
+        double[] conventions = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+        foreach (var name in new[] { "messaging.client.operation.duration", "messaging.process.duration" })
+        {
+            var metric = exported.Last(m => m.Name == name);
+            foreach (ref readonly var point in metric.GetMetricPoints())
+            {
+                var bounds = new List<double>();
+                foreach (var bucket in point.GetHistogramBuckets())
+                {
+                    bounds.Add(bucket.ExplicitBound);
+                }
+
+                Assert.Equal([.. conventions, double.PositiveInfinity], bounds);
+            }
+        }
     }
 
     [Fact]
@@ -106,8 +145,8 @@ public sealed class MessagingInstrumentationTests
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
 
-        instrumentation.RecordLag("lag-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 7);
-        instrumentation.RecordLag("lag-topic", "group", partitionId: 1, currentOffset: 4, storedOffset: null);
+        instrumentation.RecordLag("test-stream", "lag-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 7);
+        instrumentation.RecordLag("test-stream", "lag-topic", "group", partitionId: 1, currentOffset: 4, storedOffset: null);
         capture.CollectObservables();
 
         var lag = capture.Measurements
@@ -122,8 +161,8 @@ public sealed class MessagingInstrumentationTests
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
 
-        instrumentation.RecordLag("lag-last-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 2);
-        instrumentation.RecordLag("lag-last-topic", "group", partitionId: 0, currentOffset: 12, storedOffset: 12);
+        instrumentation.RecordLag("test-stream", "lag-last-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 2);
+        instrumentation.RecordLag("test-stream", "lag-last-topic", "group", partitionId: 0, currentOffset: 12, storedOffset: 12);
         capture.CollectObservables();
 
         var lag = Assert.Single(capture.Measurements, m => m.Instrument == "messaging.iggy.consumer.lag" && Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "lag-last-topic"));
@@ -136,10 +175,10 @@ public sealed class MessagingInstrumentationTests
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions { EnableMetrics = false });
 
-        instrumentation.RecordSend("quiet-topic", Server, 1, TimeSpan.FromMilliseconds(1), errorType: null);
-        instrumentation.RecordReceive("quiet-topic", "group", Server, 0, 1, TimeSpan.FromMilliseconds(1), errorType: null);
-        instrumentation.RecordProcess("quiet-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload");
-        instrumentation.RecordLag("quiet-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 2);
+        instrumentation.RecordSend("test-stream", "quiet-topic", Server, 1, TimeSpan.FromMilliseconds(1), errorType: null);
+        instrumentation.RecordReceive("test-stream", "quiet-topic", "group", Server, 0, 1, TimeSpan.FromMilliseconds(1), errorType: null);
+        instrumentation.RecordProcess("test-stream", "quiet-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload");
+        instrumentation.RecordLag("test-stream", "quiet-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 2);
         capture.CollectObservables();
 
         Assert.DoesNotContain(capture.Measurements, m => Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "quiet-topic"));

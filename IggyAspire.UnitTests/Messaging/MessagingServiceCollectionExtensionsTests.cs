@@ -30,7 +30,7 @@ public sealed class MessagingServiceCollectionExtensionsTests
 
         Assert.Same(clock, provider.GetRequiredService<TimeProvider>());
         Assert.Same(switches, provider.GetRequiredService<MessagingInstrumentationOptions>());
-        Assert.Null(provider.GetRequiredService<MessagingInstrumentation>().StartSend("di-topic", new("iggy.test", 8090), [1]));
+        Assert.Null(provider.GetRequiredService<MessagingInstrumentation>().StartSend("di-stream", "di-topic", new("iggy.test", 8090), [1]));
     }
 
     private static ServiceCollection Services(Action<IServiceCollection> first)
