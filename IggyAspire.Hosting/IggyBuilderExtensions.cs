@@ -14,7 +14,9 @@ public static partial class IggyBuilderExtensions
     /// <summary>
     /// Adds the Iggy server container: TCP endpoint <c>tcp</c> (8090) and HTTP endpoint <c>http</c> (3000) bound to all
     /// interfaces inside the container, QUIC and WebSocket listeners off, root credentials from parameters, the
-    /// runtime rights io_uring needs, and a health check on the HTTP <c>/ping</c>.
+    /// runtime rights io_uring needs, a health check on the HTTP <c>/ping</c>, and the dashboard command
+    /// <c>Server stats</c> (<c>GET /stats</c> as a Markdown summary). Streams, topics and consumer groups declared on it
+    /// with <see cref="IggyTopologyBuilderExtensions"/> are created each time it becomes ready.
     /// </summary>
     /// <param name="builder">The distributed application builder.</param>
     /// <param name="name">The resource name; also the connection string and service-discovery name.</param>
@@ -46,6 +48,10 @@ public static partial class IggyBuilderExtensions
             return Task.CompletedTask;
         });
 
+        // The streams, topics and groups declared with AddStream/AddTopic/AddConsumerGroup are created each time the
+        // server becomes ready, as Aspire.Hosting.PostgreSQL creates its databases.
+        builder.Eventing.Subscribe<ResourceReadyEvent>(iggy, (@event, ct) => IggyTopologyProvisioner.ProvisionAsync(iggy, @event.Services, ct));
+
         return builder.AddResource(iggy)
             .WithImage(IggyContainerImageTags.Image, IggyContainerImageTags.Tag)
             .WithImageRegistry(IggyContainerImageTags.Registry)
@@ -61,7 +67,8 @@ public static partial class IggyBuilderExtensions
             // Server 0.8.0 runs on io_uring; without these the container panics at start (Docker 25+ seccomp blocks it).
             .WithContainerRuntimeArgs("--cap-add", "SYS_NICE", "--security-opt", "seccomp=unconfined", "--ulimit", "memlock=-1:-1")
             .WithHttpHealthCheck("/ping", endpointName: IggyResource.HttpEndpointName)
-            .WithIconName("Mailbox");
+            .WithIconName("Mailbox")
+            .WithIggyServerCommands();
     }
 
     /// <summary>Keeps the server's data (<c>/app/local_data</c>) in a named volume, so it survives container restarts.</summary>
