@@ -38,6 +38,13 @@ public sealed partial class IggyClientConnection(
     /// <summary>Whether the host has started and the client is connected and logged in.</summary>
     public bool IsConnected => _client is not null;
 
+    /// <summary>
+    /// A connection over a client that is already connected and logged in, never started: the seam through which
+    /// tests give <see cref="IggyTransport"/> a fake client. It resolves nothing, so it needs no resolver.
+    /// </summary>
+    internal static IggyClientConnection Over(IIggyClient client, IggyServerAddress server) =>
+        new("iggy", new IggyClientSettings(), null!, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance) { _client = client, _server = server };
+
     /// <summary>Resolves the server, then connects and logs in within <c>Iggy:Client:ConnectTimeout</c>.</summary>
     /// <exception cref="TimeoutException">No connection and login within the timeout; the message names its key.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -74,23 +74,20 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
         return offsets is null ? null : new PartitionOffsets((uint)offsets.PartitionId, offsets.CurrentOffset, offsets.StoredOffset);
     }
 
-    public async Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, uint partitions, CancellationToken ct)
+    /// <summary>
+    /// Asks the server how many partitions the topic has instead of trusting the configured count: a topic created
+    /// earlier with more partitions holds ids in those too, and missing them would let the producer's ids restart
+    /// lower. Partition ids are 0-based in Iggy 0.8.0.
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, CancellationToken ct)
     {
+        var details = await Client.GetTopicByIdAsync(Identifier.String(stream), Identifier.String(topic), ct).ConfigureAwait(false);
+        var partitions = details?.PartitionsCount ?? 0;
         var last = new List<ReceivedMessage>();
         for (uint partitionId = 0; partitionId < partitions; partitionId++)
         {
-            PolledMessages polled;
-            try
-            {
-                polled = await Client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId,
-                    TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, ct).ConfigureAwait(false);
-            }
-            catch (IggyInvalidStatusCodeException exception) when (exception.StatusCode == IggyErrorCodes.PartitionNotFound)
-            {
-                // The topic was created earlier with fewer partitions than configured: there is no tail beyond them.
-                break;
-            }
-
+            var polled = await Client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId,
+                TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, ct).ConfigureAwait(false);
             last.AddRange(ToBatch(polled).Messages);
         }
 

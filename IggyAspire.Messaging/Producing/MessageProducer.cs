@@ -58,7 +58,7 @@ public sealed partial class MessageProducer(
     private async Task<long> FindNextIdAsync(TopologyOptions topic, CancellationToken cancellationToken)
     {
         var last = await _retry.ExecuteAsync(
-            async token => await transport.ReadLastMessagesAsync(topic.Stream, topic.Topic, topic.Partitions, token).ConfigureAwait(false),
+            async token => await transport.ReadLastMessagesAsync(topic.Stream, topic.Topic, token).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
 
         var highest = 0L;

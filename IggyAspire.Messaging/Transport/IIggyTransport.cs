@@ -35,6 +35,9 @@ public interface IIggyTransport
     /// <summary>The partition's newest offset and the group's stored offset, or null when the partition is unknown.</summary>
     Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken);
 
-    /// <summary>The newest message of each partition; empty for an empty topic.</summary>
-    Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, uint partitions, CancellationToken cancellationToken);
+    /// <summary>
+    /// The newest message of each partition the topic has on the server, which may be more than the configured
+    /// count when it was created with more; empty for an empty topic.
+    /// </summary>
+    Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, CancellationToken cancellationToken);
 }

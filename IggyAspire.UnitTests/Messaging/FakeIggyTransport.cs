@@ -6,10 +6,20 @@ using IggyAspire.Messaging.Transport;
 
 namespace IggyAspire.UnitTests.Messaging;
 
-/// <summary>An in-memory Iggy for the core's tests: records every call and reports sends, polls and stores on channels.</summary>
-internal sealed class FakeIggyTransport : IIggyTransport
+/// <summary>
+/// An in-memory Iggy for the core's tests: records every call and reports sends, polls and stores on channels.
+/// Polls behave as Iggy 0.8.0's Next without auto-commit (see docs/iggy-concepts.md): each partition keeps the
+/// messages <see cref="Append"/> put there, a poll starts after the group's stored offset of the partition, and only
+/// a store moves that offset. So a batch whose store failed comes back from the fake, as it would from Iggy.
+/// </summary>
+/// <param name="clock">The clock whose time each poll reports on <see cref="Polls"/>; none reports default.</param>
+internal sealed class FakeIggyTransport(TimeProvider? clock = null) : IIggyTransport
 {
-    private readonly ConcurrentQueue<PolledBatch> _polls = new();
+    private readonly Lock _log = new();
+    private readonly SortedDictionary<uint, List<ReceivedMessage>> _partitions = [];
+    private readonly Dictionary<uint, ulong> _storedOffsets = [];
+    private uint _nextPartition;
+    private int _createsEntered;
 
     public IggyServerAddress Server { get; } = new("iggy.test", 8090);
 
@@ -26,7 +36,8 @@ internal sealed class FakeIggyTransport : IIggyTransport
 
     public Channel<(uint PartitionId, ulong Offset)> Stores { get; } = Channel.CreateUnbounded<(uint, ulong)>();
 
-    public Channel<bool> Polls { get; } = Channel.CreateUnbounded<bool>();
+    /// <summary>One item per poll, failed or not: the clock's time when it came.</summary>
+    public Channel<DateTimeOffset> Polls { get; } = Channel.CreateUnbounded<DateTimeOffset>();
 
     public int Joins;
 
@@ -42,15 +53,52 @@ internal sealed class FakeIggyTransport : IIggyTransport
     /// <summary>Completes when a store reaches a closed <see cref="StoreGate"/>.</summary>
     public TaskCompletionSource StoreEntered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Dictionary<uint, PartitionOffsets> Offsets { get; } = [];
+    /// <summary>When set, every create waits for it, so two workers' creates can be made to overlap.</summary>
+    public TaskCompletionSource? CreateGate { get; set; }
 
-    public void EnqueuePoll(PolledBatch batch) => _polls.Enqueue(batch);
+    /// <summary>How many creates have been called so far, finished or not.</summary>
+    public int CreatesEntered => Volatile.Read(ref _createsEntered);
 
-    public Task<bool> CreateStreamAsync(string stream, CancellationToken cancellationToken) => Create("create-stream", $"stream:{stream}");
+    /// <summary>Puts messages in their partitions, as a producer's sends would.</summary>
+    public void Append(params ReceivedMessage[] messages)
+    {
+        lock (_log)
+        {
+            foreach (var message in messages)
+            {
+                if (!_partitions.TryGetValue(message.PartitionId, out var partition))
+                {
+                    _partitions[message.PartitionId] = partition = [];
+                }
 
-    public Task<bool> CreateTopicAsync(string stream, string topic, uint partitions, CancellationToken cancellationToken) => Create("create-topic", $"topic:{stream}/{topic}/{partitions}");
+                partition.Add(message);
+            }
+        }
+    }
 
-    public Task<bool> CreateConsumerGroupAsync(string stream, string topic, string group, CancellationToken cancellationToken) => Create("create-group", $"group:{group}");
+    /// <summary>The group's stored offset of the partition; null when nothing was stored.</summary>
+    public ulong? StoredOffset(uint partitionId)
+    {
+        lock (_log)
+        {
+            return _storedOffsets.TryGetValue(partitionId, out var offset) ? offset : null;
+        }
+    }
+
+    /// <summary>Stores an offset for the group as an earlier run of a consumer would have.</summary>
+    public void SetStoredOffset(uint partitionId, ulong offset)
+    {
+        lock (_log)
+        {
+            _storedOffsets[partitionId] = offset;
+        }
+    }
+
+    public Task<bool> CreateStreamAsync(string stream, CancellationToken cancellationToken) => Create("create-stream", $"stream:{stream}", cancellationToken);
+
+    public Task<bool> CreateTopicAsync(string stream, string topic, uint partitions, CancellationToken cancellationToken) => Create("create-topic", $"topic:{stream}/{topic}/{partitions}", cancellationToken);
+
+    public Task<bool> CreateConsumerGroupAsync(string stream, string topic, string group, CancellationToken cancellationToken) => Create("create-group", $"group:{group}", cancellationToken);
 
     public Task JoinConsumerGroupAsync(string stream, string topic, string group, CancellationToken cancellationToken)
     {
@@ -81,11 +129,32 @@ internal sealed class FakeIggyTransport : IIggyTransport
         await Sends.Writer.WriteAsync(([.. messages], context), cancellationToken);
     }
 
+    /// <summary>
+    /// The next partition in turn that has messages after the group's stored offset gives up to
+    /// <paramref name="count"/> of them; with none, Apache.Iggy's empty answer (partition 0, offset 0).
+    /// </summary>
     public async Task<PolledBatch> PollNextAsync(string stream, string topic, string group, uint count, CancellationToken cancellationToken)
     {
-        await Polls.Writer.WriteAsync(true, cancellationToken);
+        await Polls.Writer.WriteAsync(clock?.GetUtcNow() ?? default, cancellationToken);
         Fail("poll");
-        return _polls.TryDequeue(out var batch) ? batch : new PolledBatch(0, 0, []);
+        lock (_log)
+        {
+            var ids = _partitions.Keys.ToList();
+            for (var turn = 0; turn < ids.Count; turn++)
+            {
+                var partitionId = ids[(int)((_nextPartition + turn) % ids.Count)];
+                var partition = _partitions[partitionId];
+                var stored = _storedOffsets.TryGetValue(partitionId, out var offset) ? offset : (ulong?)null;
+                var pending = partition.Where(message => stored is null || message.Offset > stored).Take((int)count).ToList();
+                if (pending.Count > 0)
+                {
+                    _nextPartition = (uint)((_nextPartition + turn + 1) % ids.Count);
+                    return new PolledBatch(partitionId, partition[^1].Offset, pending);
+                }
+            }
+
+            return new PolledBatch(0, 0, []);
+        }
     }
 
     public async Task StoreOffsetAsync(string stream, string topic, string group, uint partitionId, ulong offset, CancellationToken cancellationToken)
@@ -97,30 +166,45 @@ internal sealed class FakeIggyTransport : IIggyTransport
         }
 
         Fail("store");
+        SetStoredOffset(partitionId, offset);
         await Stores.Writer.WriteAsync((partitionId, offset), cancellationToken);
     }
 
-    public Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken) =>
-        Task.FromResult<PartitionOffsets?>(Offsets.TryGetValue(partitionId, out var offsets) ? offsets : null);
+    /// <summary>The partition's newest offset and the group's stored offset, read from the fake's partitions.</summary>
+    public Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken)
+    {
+        lock (_log)
+        {
+            return Task.FromResult<PartitionOffsets?>(_partitions.TryGetValue(partitionId, out var partition) && partition.Count > 0
+                ? new PartitionOffsets(partitionId, partition[^1].Offset, _storedOffsets.TryGetValue(partitionId, out var stored) ? stored : null)
+                : null);
+        }
+    }
 
-    public Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, uint partitions, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, CancellationToken cancellationToken)
     {
         Fail("last");
         return Task.FromResult<IReadOnlyList<ReceivedMessage>>(LastMessages);
     }
 
-    private Task<bool> Create(string operation, string entity)
+    private async Task<bool> Create(string operation, string entity, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _createsEntered);
+        if (CreateGate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         Fail(operation);
         lock (Created)
         {
             if (!Existing.Add(entity))
             {
-                return Task.FromResult(false);
+                return false;
             }
 
             Created.Add(entity);
-            return Task.FromResult(true);
+            return true;
         }
     }
 

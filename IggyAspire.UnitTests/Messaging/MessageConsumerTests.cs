@@ -15,16 +15,20 @@ namespace IggyAspire.UnitTests.Messaging;
 
 public sealed class MessageConsumerTests : IDisposable
 {
-    private readonly FakeIggyTransport _transport = new();
+    private static readonly TimeSpan PollInterval = new ConsumerOptions().PollInterval;
+
     private readonly FakeTimeProvider _time = new();
+    private readonly FakeIggyTransport _transport;
     private readonly FakeLogger<MessageConsumer> _logger = new();
     private readonly MessagingInstrumentation _instrumentation = new(new MessagingInstrumentationOptions());
     private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
+    public MessageConsumerTests() => _transport = new FakeIggyTransport(_time);
+
     [Fact]
     public async Task It_joins_the_group_then_stores_the_last_offset_of_each_batch_after_processing_it()
     {
-        _transport.EnqueuePoll(Batch(partitionId: 2, (5, Valid(11)), (6, Valid(12))));
+        _transport.Append(Message(partitionId: 2, 5, Valid(11)), Message(partitionId: 2, 6, Valid(12)));
         var run = Consumer(out _).RunAsync(_stopping.Token);
 
         var stored = await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100));
@@ -32,7 +36,7 @@ public sealed class MessageConsumerTests : IDisposable
         Assert.Equal((2u, 6UL), stored);
         Assert.Equal(1, _transport.Joins);
         Assert.Contains("group:demo-consumers", _transport.Created);
-        var consumed = Logs(LogLevel.Information).Where(message => message.StartsWith("Consumed", StringComparison.Ordinal)).ToList();
+        var consumed = Consumed();
         Assert.Equal(2, consumed.Count);
         Assert.StartsWith("Consumed message 11 'hello' from partition 2 at offset 5", consumed[0], StringComparison.Ordinal);
         Assert.StartsWith("Consumed message 12 'hello' from partition 2 at offset 6", consumed[1], StringComparison.Ordinal);
@@ -40,10 +44,40 @@ public sealed class MessageConsumerTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_message_of_the_batch_is_processed_before_its_offset_is_stored()
+    {
+        // At-least-once: a consumer that dies between the store and the processing must not have stored anything yet.
+        _transport.StoreGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _transport.Append(Message(partitionId: 0, 0, Valid(1)), Message(partitionId: 0, 1, Valid(2)));
+        var run = Consumer(out _).RunAsync(_stopping.Token);
+
+        await _transport.StoreEntered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var consumedWhenTheStoreBegan = Consumed();
+        _transport.StoreGate.SetResult();
+
+        Assert.Equal(2, consumedWhenTheStoreBegan.Count);
+        Assert.Equal((0u, 1UL), await Clock.NextAsync(_transport.Stores));
+        await StopAsync(run);
+    }
+
+    [Fact]
+    public async Task A_poll_starts_after_the_offset_the_group_stored_before()
+    {
+        _transport.SetStoredOffset(0, 1);
+        _transport.Append(Message(partitionId: 0, 0, Valid(1)), Message(partitionId: 0, 1, Valid(2)), Message(partitionId: 0, 2, Valid(3)));
+        var run = Consumer(out _).RunAsync(_stopping.Token);
+
+        Assert.Equal((0u, 2UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        await StopAsync(run);
+
+        Assert.StartsWith("Consumed message 3 ", Assert.Single(Consumed()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Shutdown_still_stores_the_offset_of_a_batch_already_processed()
     {
         _transport.StoreGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _transport.EnqueuePoll(Batch(partitionId: 1, (7, Valid(3))));
+        _transport.Append(Message(partitionId: 1, 7, Valid(3)));
         var run = Consumer(out _).RunAsync(_stopping.Token);
         await _transport.StoreEntered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
@@ -52,46 +86,58 @@ public sealed class MessageConsumerTests : IDisposable
 
         await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         Assert.Equal((1u, 7UL), await Clock.NextAsync(_transport.Stores));
+        Assert.Equal(7UL, _transport.StoredOffset(1));
     }
 
     [Fact]
-    public async Task A_failed_store_is_retried_and_a_store_that_still_fails_leaves_the_batch_to_come_again()
+    public async Task A_failed_store_is_retried()
     {
         _transport.FailuresLeft["store"] = 1;
-        _transport.EnqueuePoll(Batch(partitionId: 0, (2, Valid(1))));
+        _transport.Append(Message(partitionId: 0, 2, Valid(1)));
         var run = Consumer(out _).RunAsync(_stopping.Token);
 
         Assert.Equal((0u, 2UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
-        Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith("Consuming messages failed; retry 1", StringComparison.Ordinal));
-
-        _transport.FailuresLeft["store"] = TransientRetryAttempts + 1;
-        _transport.EnqueuePoll(Batch(partitionId: 0, (3, Valid(2))));
-        await WaitForLogAsync(LogLevel.Warning, "Storing offset 3 of partition 0 failed; the batch may be delivered again");
-        _transport.EnqueuePoll(Batch(partitionId: 0, (3, Valid(2))));
-
-        Assert.Equal((0u, 3UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
-        Assert.Equal(2, Logs(LogLevel.Information).Count(message => message.StartsWith("Consumed message 2 ", StringComparison.Ordinal)));
         await StopAsync(run);
+
+        Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith("Consuming messages failed; retry 1", StringComparison.Ordinal));
+        Assert.Single(Consumed());
+        Assert.Equal(1, _transport.Joins);
     }
 
     [Fact]
-    public async Task It_polls_again_only_after_the_poll_interval()
+    public async Task A_store_that_outlasts_the_retries_rejoins_and_the_server_delivers_the_batch_again()
+    {
+        _transport.FailuresLeft["store"] = TransientRetryAttempts + 1;
+        _transport.Append(Message(partitionId: 0, 3, Valid(2)));
+        var run = Consumer(out _).RunAsync(_stopping.Token);
+
+        // Nothing re-queues the batch: the fake, like Iggy, serves it again because the group's offset did not move.
+        Assert.Equal((0u, 3UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        await StopAsync(run);
+
+        Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith("Storing offset 3 of partition 0 failed; the batch may be delivered again", StringComparison.Ordinal));
+        Assert.Equal(2, Consumed().Count(message => message.StartsWith("Consumed message 2 ", StringComparison.Ordinal)));
+        // Group membership lives on the connection, which the failure may have replaced: join again before polling.
+        Assert.Equal(2, _transport.Joins);
+    }
+
+    [Fact]
+    public async Task Polls_are_one_poll_interval_apart()
     {
         var run = Consumer(out _).RunAsync(_stopping.Token);
 
-        await Clock.NextAsync(_transport.Polls);
-        Assert.False(_transport.Polls.Reader.TryRead(out _), "a second poll came before the interval passed");
-        _time.Advance(TimeSpan.FromMilliseconds(500));
-        await Clock.NextAsync(_transport.Polls);
-
+        var polledAt = await PollTimesAsync(count: 4, TimeSpan.FromMilliseconds(10));
         await StopAsync(run);
+
+        // The first poll comes at start; the timer paces the others. The pump may see a poll a few steps late.
+        Assert.All(Gaps(polledAt).Skip(1), gap => Assert.InRange(gap, PollInterval - TimeSpan.FromMilliseconds(100), PollInterval + TimeSpan.FromMilliseconds(100)));
     }
 
     [Fact]
     public async Task A_payload_that_is_not_our_message_is_logged_with_its_offset_counted_and_skipped()
     {
         using var capture = new TelemetryCapture();
-        _transport.EnqueuePoll(Batch(partitionId: 0, (3, Encoding.UTF8.GetBytes("{not json")), (4, Valid(8))));
+        _transport.Append(Message(partitionId: 0, 3, Encoding.UTF8.GetBytes("{not json")), Message(partitionId: 0, 4, Valid(8)));
         var run = Consumer(out var topic).RunAsync(_stopping.Token);
 
         var stored = await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100));
@@ -105,12 +151,30 @@ public sealed class MessageConsumerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_whose_processing_throws_is_logged_and_skipped_and_the_batch_still_stored()
+    {
+        _transport.Append(
+            new ReceivedMessage(0, 3, 0, _time.GetUtcNow(), new UnreadablePayload().Memory, new Dictionary<string, string>()),
+            Message(partitionId: 0, 4, Valid(8)));
+        var run = Consumer(out _).RunAsync(_stopping.Token);
+
+        var stored = await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100));
+        await StopAsync(run);
+
+        Assert.Equal((0u, 4UL), stored);
+        var failed = Assert.Single(_logger.Collector.GetSnapshot(), log => log.Level == LogLevel.Error);
+        Assert.Equal("Processing the message at partition 0 offset 3 failed; it is skipped", failed.Message);
+        Assert.IsType<InvalidDataException>(failed.Exception);
+        Assert.StartsWith("Consumed message 8 ", Assert.Single(Consumed()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Processing_continues_the_producers_trace()
     {
         using var capture = new TelemetryCapture();
         var producer = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
         var headers = new Dictionary<string, string> { ["traceparent"] = $"00-{producer.TraceId}-{producer.SpanId}-01" };
-        _transport.EnqueuePoll(new PolledBatch(1, 9, [new ReceivedMessage(1, 9, 21, _time.GetUtcNow(), Valid(21), headers)]));
+        _transport.Append(new ReceivedMessage(1, 9, 21, _time.GetUtcNow(), Valid(21), headers));
         var run = Consumer(out var topic).RunAsync(_stopping.Token);
 
         await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100));
@@ -127,7 +191,7 @@ public sealed class MessageConsumerTests : IDisposable
     public async Task A_failed_poll_is_logged_and_the_consumer_rejoins_and_goes_on()
     {
         _transport.FailuresLeft["poll"] = 1;
-        _transport.EnqueuePoll(Batch(partitionId: 0, (0, Valid(1))));
+        _transport.Append(Message(partitionId: 0, 0, Valid(1)));
         var run = Consumer(out var topic).RunAsync(_stopping.Token);
 
         var stored = await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100));
@@ -139,41 +203,57 @@ public sealed class MessageConsumerTests : IDisposable
     }
 
     [Fact]
-    public async Task Failed_polls_in_a_row_are_spaced_further_and_further_apart()
+    public async Task Failed_polls_in_a_row_are_spaced_twice_as_far_apart_each_time()
     {
         _transport.FailuresLeft["poll"] = 3;
         var run = Consumer(out _).RunAsync(_stopping.Token);
-        var polledAt = new List<DateTimeOffset>();
 
-        for (var poll = 0; poll < 4; poll++)
-        {
-            await Clock.NextAdvancingAsync(_transport.Polls, _time, TimeSpan.FromMilliseconds(50));
-            polledAt.Add(_time.GetUtcNow());
-        }
-
+        var polledAt = await PollTimesAsync(count: 4, TimeSpan.FromMilliseconds(50));
         await StopAsync(run);
-        // The poll interval is 500 ms: after one failure the consumer waits 1 s, after two 2 s, after three 4 s.
-        var gaps = polledAt.Zip(polledAt.Skip(1), (earlier, later) => later - earlier).ToList();
-        Assert.True(gaps[0] >= TimeSpan.FromSeconds(1), $"gap after one failure: {gaps[0]}");
-        Assert.True(gaps[1] >= TimeSpan.FromSeconds(2), $"gap after two failures: {gaps[1]}");
-        Assert.True(gaps[2] >= TimeSpan.FromSeconds(4), $"gap after three failures: {gaps[2]}");
+
+        // After one failure the consumer waits twice the poll interval, after two four times, after three eight times.
+        var tolerance = TimeSpan.FromMilliseconds(250);
+        var gaps = Gaps(polledAt);
+        Assert.InRange(gaps[0], 2 * PollInterval, (2 * PollInterval) + tolerance);
+        Assert.InRange(gaps[1], 4 * PollInterval, (4 * PollInterval) + tolerance);
+        Assert.InRange(gaps[2], 8 * PollInterval, (8 * PollInterval) + tolerance);
+    }
+
+    [Fact]
+    public async Task The_pause_after_failed_polls_stops_growing_at_the_backoff_cap()
+    {
+        // 500 ms doubled six times is 32 s: from the sixth failure in a row on, the cap (30 s) is the pause.
+        _transport.FailuresLeft["poll"] = 8;
+        var run = Consumer(out _).RunAsync(_stopping.Token);
+
+        var polledAt = await PollTimesAsync(count: 9, TimeSpan.FromMilliseconds(250));
+        await StopAsync(run);
+
+        var tolerance = TimeSpan.FromMilliseconds(750);
+        var gaps = Gaps(polledAt);
+        Assert.InRange(gaps[4], 32 * PollInterval, (32 * PollInterval) + tolerance);
+        Assert.All(gaps.Skip(5), gap => Assert.InRange(gap, MessageConsumer.MaxPollBackoff, MessageConsumer.MaxPollBackoff + tolerance));
     }
 
     [Fact]
     public async Task The_lag_of_the_polled_partition_is_recorded_after_storing()
     {
         using var capture = new TelemetryCapture();
-        _transport.Offsets[0] = new PartitionOffsets(0, CurrentOffset: 10, StoredOffset: 4);
-        _transport.EnqueuePoll(Batch(partitionId: 0, (4, Valid(5))));
-        var run = Consumer(out var topic).RunAsync(_stopping.Token);
+        _transport.SetStoredOffset(0, 3);
+        _transport.Append([.. Enumerable.Range(0, 10).Select(offset => Message(partitionId: 0, (ulong)offset, Valid(offset + 1)))]);
+        var run = Consumer(out var topic, new ConsumerOptions { BatchSize = 4 }).RunAsync(_stopping.Token);
 
-        await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100));
+        // The first batch is offsets 4 to 7; the polls after it fail, so no later batch moves the gauge.
+        Assert.Equal((0u, 7UL), await Clock.NextAsync(_transport.Stores));
+        _transport.FailuresLeft["poll"] = int.MaxValue;
+        await Clock.NextAdvancingAsync(_transport.Polls, _time, TimeSpan.FromMilliseconds(100));
         await Clock.NextAdvancingAsync(_transport.Polls, _time, TimeSpan.FromMilliseconds(100));
         await StopAsync(run);
         capture.CollectObservables();
 
+        // Offsets 8 and 9 are left. Read before the store, the lag would still count 4 to 7 as pending.
         var lag = capture.Measurements.Last(m => m.Instrument == "messaging.iggy.consumer.lag" && Equals(m.Tags[MessagingAttributes.DestinationName], topic));
-        Assert.Equal(6, lag.Value);
+        Assert.Equal(2, lag.Value);
     }
 
     public void Dispose()
@@ -182,7 +262,7 @@ public sealed class MessageConsumerTests : IDisposable
         _stopping.Dispose();
     }
 
-    private MessageConsumer Consumer(out string topic)
+    private MessageConsumer Consumer(out string topic, ConsumerOptions? consumerOptions = null)
     {
         // Each test gets its own topic so parallel tests' spans and metrics are told apart.
         topic = $"demo-topic-{Guid.NewGuid():N}";
@@ -191,7 +271,7 @@ public sealed class MessageConsumerTests : IDisposable
             _transport,
             new TopologyInitializer(_transport, options, _time, NullLogger<TopologyInitializer>.Instance),
             options,
-            Microsoft.Extensions.Options.Options.Create(new ConsumerOptions()),
+            Microsoft.Extensions.Options.Options.Create(consumerOptions ?? new ConsumerOptions()),
             _instrumentation,
             _time,
             _logger);
@@ -205,17 +285,26 @@ public sealed class MessageConsumerTests : IDisposable
 
     private const int TransientRetryAttempts = 5;
 
-    private async Task WaitForLogAsync(LogLevel level, string prefix)
+    /// <summary>The clock's time at each of the next <paramref name="count"/> polls, moving it <paramref name="step"/> at a time.</summary>
+    private async Task<List<DateTimeOffset>> PollTimesAsync(int count, TimeSpan step)
     {
-        await Clock.AdvanceUntilAsync(_time, () => Logs(level).Any(message => message.StartsWith(prefix, StringComparison.Ordinal)), TimeSpan.FromMilliseconds(100));
+        var polledAt = new List<DateTimeOffset>();
+        for (var poll = 0; poll < count; poll++)
+        {
+            polledAt.Add(await Clock.NextAdvancingAsync(_transport.Polls, _time, step));
+        }
 
-        Assert.Contains(Logs(level), message => message.StartsWith(prefix, StringComparison.Ordinal));
+        return polledAt;
     }
+
+    private static List<TimeSpan> Gaps(List<DateTimeOffset> times) => [.. times.Zip(times.Skip(1), (earlier, later) => later - earlier)];
+
+    private List<string> Consumed() => [.. Logs(LogLevel.Information).Where(message => message.StartsWith("Consumed", StringComparison.Ordinal))];
 
     private List<string> Logs(LogLevel level) => [.. _logger.Collector.GetSnapshot().Where(log => log.Level == level).Select(log => log.Message)];
 
     private byte[] Valid(long id) => DemoMessageSerializer.Serialize(new DemoMessage(id, "hello", _time.GetUtcNow()));
 
-    private PolledBatch Batch(uint partitionId, params (ulong Offset, byte[] Payload)[] messages) =>
-        new(partitionId, messages[^1].Offset, [.. messages.Select(m => new ReceivedMessage(partitionId, m.Offset, 0, _time.GetUtcNow(), m.Payload, new Dictionary<string, string>()))]);
+    private ReceivedMessage Message(uint partitionId, ulong offset, byte[] payload) =>
+        new(partitionId, offset, 0, _time.GetUtcNow(), payload, new Dictionary<string, string>());
 }
