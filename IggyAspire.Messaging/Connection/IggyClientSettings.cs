@@ -6,7 +6,10 @@ public sealed class IggyClientSettings
     /// <summary>The configuration section the settings are read from.</summary>
     public const string DefaultConfigSectionName = "Iggy:Client";
 
-    /// <summary><c>iggy://user:password@host:port</c>; <c>ConnectionStrings:{name}</c> fills it when present.</summary>
+    /// <summary>
+    /// <c>iggy://user:password@host:port</c>, optionally with Iggy's TCP options after a <c>?</c> (see
+    /// <see cref="IggyConnectionString"/>); <c>ConnectionStrings:{name}</c> fills it when present.
+    /// </summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>The user to log in as; wins over the connection string's.</summary>

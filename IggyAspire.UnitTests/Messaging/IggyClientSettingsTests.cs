@@ -34,6 +34,18 @@ public sealed class IggyClientSettingsTests
     }
 
     [Fact]
+    public void A_bad_option_fails_naming_where_it_came_from_and_the_option_but_not_the_password()
+    {
+        var settings = new IggyClientSettings { ConnectionString = "iggy://iggy:secret@localhost:8090?reconnection_interval=soon" };
+
+        var failure = Assert.Throws<FormatException>(() => settings.ParseConnectionString("iggy"));
+
+        Assert.StartsWith("ConnectionStrings:iggy", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("reconnection_interval='soon'", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void No_connection_string_is_not_an_error_service_discovery_may_name_the_server()
     {
         Assert.Null(new IggyClientSettings().ParseConnectionString("iggy"));
