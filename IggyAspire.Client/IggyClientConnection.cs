@@ -1,5 +1,3 @@
-using Apache.Iggy.Configuration;
-using Apache.Iggy.Enums;
 using Apache.Iggy.Factory;
 using Apache.Iggy.IggyClient;
 using IggyAspire.Messaging.Connection;
@@ -53,21 +51,13 @@ public sealed partial class IggyClientConnection(
         var (username, password) = settings.ResolveCredentials(connectionName, connectionString);
         var server = await resolver.ResolveAsync(connectionName, connectionString, cancellationToken).ConfigureAwait(false);
 
-        var client = IggyClientFactory.CreateClient(new IggyClientConfigurator
+        var options = connectionString?.Options ?? new IggyTcpOptions();
+        var client = IggyClientFactory.CreateClient(
+            IggyClientConfiguration.Create(connectionName, server, (username, password), options, loggerFactory));
+        if (IggyClientConfiguration.IgnoredOptions(options) is [_, ..] ignored)
         {
-            BaseAddress = server.ToString(),
-            Protocol = Protocol.Tcp,
-            LoggerFactory = loggerFactory,
-            // The SDK retries the first connection and reconnects (and logs in again) when the server goes away.
-            ReconnectionSettings = new ReconnectionSettings
-            {
-                Enabled = true,
-                MaxRetries = 0,
-                InitialDelay = TimeSpan.FromSeconds(1),
-                MaxDelay = TimeSpan.FromSeconds(10),
-            },
-            AutoLoginSettings = new AutoLoginSettings { Enabled = true, Username = username, Password = password },
-        });
+            LogIgnoredOptions(_logger, connectionName, string.Join(", ", ignored));
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.ConnectTimeout);
@@ -95,6 +85,9 @@ public sealed partial class IggyClientConnection(
 
     private InvalidOperationException NotStarted() => new(
         $"The Iggy connection '{connectionName}' is used before the host started it: read Client and Server when you call Iggy (from ExecuteAsync, for example), not in a constructor, and register AddIggyClient before the hosted services that use it.");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ConnectionStrings:{ConnectionName} has options Apache.Iggy 0.8.0 cannot honour, ignored: {IgnoredOptions}")]
+    private static partial void LogIgnoredOptions(ILogger logger, string connectionName, string ignoredOptions);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to Iggy at {Server} as '{Username}'")]
     private static partial void LogConnected(ILogger logger, IggyServerAddress server, string username);
