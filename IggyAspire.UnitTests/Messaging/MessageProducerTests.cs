@@ -105,6 +105,8 @@ public sealed class MessageProducerTests : IDisposable
         var run = Producer(new ProducerOptions()).RunAsync(_stopping.Token);
 
         Assert.Empty((await Clock.NextAsync(_transport.Sends)).Messages);
+        // The clock has not moved: the retry waits for it.
+        Assert.False(_transport.Sends.Reader.TryRead(out _), "the failed send was retried without a pause");
         Assert.Empty((await Clock.NextAdvancingAsync(_transport.Sends, _time, TimeSpan.FromMilliseconds(100))).Messages);
         var delivered = await Clock.NextAdvancingAsync(_transport.Sends, _time, TimeSpan.FromMilliseconds(100));
 

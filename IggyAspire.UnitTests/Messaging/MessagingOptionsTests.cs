@@ -96,7 +96,8 @@ public sealed class MessagingOptionsTests
 
     private static IHost Build(bool producer, Dictionary<string, string?> configuration)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // No defaults: an Iggy__Topology__Partitions in the environment running the tests must not count.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(configuration);
         if (producer)
         {

@@ -11,13 +11,29 @@ namespace IggyAspire.UnitTests.Messaging;
 public sealed class MessagingServiceCollectionExtensionsTests
 {
     [Fact]
-    public void With_a_transport_from_the_client_integration_the_producer_and_the_consumer_resolve()
+    public async Task The_producer_and_the_consumer_resolve_once_and_work_over_the_registered_transport_with_the_configured_topology()
     {
-        using var provider = Services(services => { }).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-
-        Assert.NotNull(provider.GetRequiredService<MessageProducer>());
-        Assert.NotNull(provider.GetRequiredService<MessageConsumer>());
+        var transport = new FakeIggyTransport();
+        using var provider = Services(services => { }, transport, new()
+        {
+            ["Iggy:Topology:Topic"] = "di-topic",
+            ["Iggy:Topology:ConsumerGroup"] = "di-group",
+        }).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var producer = provider.GetRequiredService<MessageProducer>();
+        var consumer = provider.GetRequiredService<MessageConsumer>();
+        Assert.Same(producer, provider.GetRequiredService<MessageProducer>());
+        Assert.Same(consumer, provider.GetRequiredService<MessageConsumer>());
         Assert.Same(TimeProvider.System, provider.GetRequiredService<TimeProvider>());
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var producing = producer.RunAsync(stopping.Token);
+        var consuming = consumer.RunAsync(stopping.Token);
+        await Clock.NextAsync(transport.Sends);
+        await Clock.NextAsync(transport.Polls);
+        await stopping.CancelAsync();
+        await Task.WhenAll(producing, consuming).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["group:di-group", "stream:demo-stream", "topic:demo-stream/di-topic/1"], transport.Existing.Order());
     }
 
     [Fact]
@@ -26,20 +42,20 @@ public sealed class MessagingServiceCollectionExtensionsTests
         using var capture = new TelemetryCapture();
         var clock = new FakeTimeProvider();
         var switches = new MessagingInstrumentationOptions { EnableTracing = false };
-        using var provider = Services(services => services.AddSingleton<TimeProvider>(clock).AddSingleton(switches)).BuildServiceProvider();
+        using var provider = Services(services => services.AddSingleton<TimeProvider>(clock).AddSingleton(switches), new FakeIggyTransport(), []).BuildServiceProvider();
 
         Assert.Same(clock, provider.GetRequiredService<TimeProvider>());
         Assert.Same(switches, provider.GetRequiredService<MessagingInstrumentationOptions>());
         Assert.Null(provider.GetRequiredService<MessagingInstrumentation>().StartSend("di-stream", "di-topic", new("iggy.test", 8090), [1]));
     }
 
-    private static ServiceCollection Services(Action<IServiceCollection> first)
+    private static ServiceCollection Services(Action<IServiceCollection> first, FakeIggyTransport transport, Dictionary<string, string?> settings)
     {
-        var configuration = new ConfigurationBuilder().Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         first(services);
         services.AddLogging();
-        services.AddSingleton<IIggyTransport, FakeIggyTransport>();
+        services.AddSingleton<IIggyTransport>(transport);
         services.AddIggyProducer(configuration);
         services.AddIggyConsumer(configuration);
         return services;

@@ -29,14 +29,24 @@ public sealed class TopologyInitializerTests
     }
 
     [Fact]
-    public async Task Finding_everything_already_there_is_success_so_two_workers_can_race()
+    public async Task Two_workers_racing_to_create_the_same_topology_both_succeed()
     {
-        var first = Initializer().EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
-        var second = Initializer().EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+        // Both workers ask for the stream before either gets an answer: one creates it, the other finds it there.
+        _transport.CreateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstLog = new FakeLogger<TopologyInitializer>();
+        var secondLog = new FakeLogger<TopologyInitializer>();
+        var first = Initializer(firstLog).EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+        var second = Initializer(secondLog).EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+        Assert.Equal(2, _transport.CreatesEntered);
+        _transport.CreateGate.SetResult();
 
-        await Task.WhenAll(first, second);
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
-        Assert.Equal(3, _transport.Created.Count);
+        Assert.Equal(["group:demo-consumers", "stream:demo-stream", "topic:demo-stream/demo-topic/3"], _transport.Created.Order());
+        var logs = firstLog.Collector.GetSnapshot().Concat(secondLog.Collector.GetSnapshot()).Select(log => log.Message).ToList();
+        Assert.Single(logs, message => message == "Created stream 'demo-stream'");
+        Assert.Single(logs, message => message == "Found stream 'demo-stream' already there");
+        Assert.Empty(_transport.FailuresLeft);
     }
 
     [Fact]
@@ -57,12 +67,15 @@ public sealed class TopologyInitializerTests
     }
 
     [Fact]
-    public async Task A_transient_failure_is_retried_with_backoff()
+    public async Task A_transient_failure_is_retried_after_a_backoff_on_the_clock()
     {
         _transport.FailuresLeft["create-stream"] = 2;
 
-        await Clock.RunAsync(_time, Initializer().EnsureAsync(includeConsumerGroup: false, TestContext.Current.CancellationToken), TimeSpan.FromSeconds(1));
+        var ensure = Initializer().EnsureAsync(includeConsumerGroup: false, TestContext.Current.CancellationToken);
 
+        // The clock has not moved: the retry waits for it.
+        Assert.False(ensure.IsCompleted, "the failed create was retried without a pause");
+        await Clock.RunAsync(_time, ensure, TimeSpan.FromMilliseconds(50));
         Assert.Contains("stream:demo-stream", _transport.Created);
         Assert.Equal(0, _transport.FailuresLeft["create-stream"]);
     }
