@@ -45,7 +45,7 @@ internal sealed class FakeIggyHttpServer : IAsyncDisposable
     {
         ["process_id"] = 7,
         ["cpu_usage"] = 1.5,
-        ["total_cpu_usage"] = 12.25,
+        ["total_cpu_usage"] = 12.5,
         ["memory_usage"] = "52.4 MB",
         ["total_memory"] = "16.0 GB",
         ["available_memory"] = "8.0 GB",

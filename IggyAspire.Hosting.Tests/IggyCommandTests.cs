@@ -1,0 +1,134 @@
+using System.Text.Json;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IggyAspire.Hosting.Tests;
+
+public sealed class IggyCommandTests
+{
+    [Fact]
+    public async Task Send_test_message_posts_one_balanced_base64_json_message_with_the_text()
+    {
+        await using var server = await FakeIggyHttpServer.StartAsync();
+        using var topology = IggyTopologyApp.Create(server);
+        await topology.ServerReadyAsync();
+        var before = DateTimeOffset.UtcNow;
+
+        var result = await ExecuteAsync(topology, topology.Topic, "iggy-send-test-message", new InteractionInputCollection([new InteractionInput { Name = "text", InputType = InputType.Text, Value = "hello \"dashboard\"" }]));
+
+        Assert.True(result.Success, result.Message);
+        var send = Assert.Single(server.Requests, r => r.Path == "/streams/demo-stream/topics/demo-topic/messages");
+        Assert.Equal(("POST", $"Bearer {FakeIggyHttpServer.Token}"), (send.Method, send.Authorization));
+        Assert.Equal(("balanced", ""), ((string?)send.Json!["partitioning"]!["kind"], (string?)send.Json!["partitioning"]!["value"]));
+        var message = Assert.Single(send.Json!["messages"]!.AsArray())!;
+        Assert.Equal(0, (int)message["id"]!);
+        using var payload = JsonDocument.Parse(Convert.FromBase64String((string)message["payload"]!));
+        Assert.Equal(["id", "text", "ts"], payload.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0, payload.RootElement.GetProperty("id").GetInt64());
+        Assert.Equal("hello \"dashboard\"", payload.RootElement.GetProperty("text").GetString());
+        var ts = payload.RootElement.GetProperty("ts").GetDateTimeOffset();
+        Assert.InRange(ts, before, DateTimeOffset.UtcNow);
+        Assert.Single(server.Streams["demo-stream"]["demo-topic"].Messages);
+    }
+
+    [Fact]
+    public async Task Send_test_message_without_text_sends_nothing()
+    {
+        await using var server = await FakeIggyHttpServer.StartAsync();
+        using var topology = IggyTopologyApp.Create(server);
+        await topology.ServerReadyAsync();
+
+        var result = await ExecuteAsync(topology, topology.Topic, "iggy-send-test-message", new InteractionInputCollection([new InteractionInput { Name = "text", InputType = InputType.Text, Value = "" }]));
+
+        Assert.False(result.Success);
+        Assert.DoesNotContain(server.Requests, r => r.Path.EndsWith("/messages", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Purge_deletes_the_topics_messages_through_the_purge_route()
+    {
+        await using var server = await FakeIggyHttpServer.StartAsync();
+        using var topology = IggyTopologyApp.Create(server);
+        await topology.ServerReadyAsync();
+        server.Streams["demo-stream"]["demo-topic"].Messages.Enqueue([1, 2, 3]);
+
+        var result = await ExecuteAsync(topology, topology.Topic, "iggy-purge-topic");
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains(server.Requests, r => r is { Method: "DELETE", Path: "/streams/demo-stream/topics/demo-topic/purge" });
+        Assert.Empty(server.Streams["demo-stream"]["demo-topic"].Messages);
+    }
+
+    [Fact]
+    public async Task Reset_offsets_deletes_the_group_then_creates_it_again()
+    {
+        await using var server = await FakeIggyHttpServer.StartAsync();
+        using var topology = IggyTopologyApp.Create(server);
+        await topology.ServerReadyAsync();
+        var start = server.Requests.Count;
+
+        var result = await ExecuteAsync(topology, topology.Group, "iggy-reset-offsets");
+
+        Assert.True(result.Success, result.Message);
+        Assert.Equal(
+            ["POST /users/login", "DELETE /streams/demo-stream/topics/demo-topic/consumer-groups/demo-consumers", "POST /streams/demo-stream/topics/demo-topic/consumer-groups"],
+            server.Requests.Skip(start).Select(r => $"{r.Method} {r.Path}"));
+        Assert.Contains("demo-consumers", server.Streams["demo-stream"]["demo-topic"].Groups.Keys);
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, (await topology.HealthOfAsync(topology.Group)).Status);
+    }
+
+    [Fact]
+    public async Task Server_stats_returns_a_markdown_summary_of_get_stats()
+    {
+        await using var server = await FakeIggyHttpServer.StartAsync();
+        using var topology = IggyTopologyApp.Create(server);
+
+        var result = await ExecuteAsync(topology, topology.Iggy, "iggy-server-stats");
+
+        Assert.True(result.Success, result.Message);
+        Assert.Contains(server.Requests, r => r is { Method: "GET", Path: "/stats" } && r.Authorization == $"Bearer {FakeIggyHttpServer.Token}");
+        var data = Assert.IsType<CommandResultData>(result.Data);
+        Assert.Equal(CommandResultFormat.Markdown, data.Format);
+        Assert.Contains("| Server version | 0.8.0 |", data.Value, StringComparison.Ordinal);
+        Assert.Contains("| Up for | 0.01:02:03 |", data.Value, StringComparison.Ordinal);
+        Assert.Contains("| Started | 2026-01-01 00:00:00Z |", data.Value, StringComparison.Ordinal);
+        Assert.Contains("| Messages | 42 |", data.Value, StringComparison.Ordinal);
+        Assert.Contains("| Process memory | 52.4 MB |", data.Value, StringComparison.Ordinal);
+        Assert.Contains("| System CPU | 12.5 % |", data.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", data.Value, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_command_the_server_refuses_fails_with_the_servers_reason()
+    {
+        await using var server = await FakeIggyHttpServer.StartAsync();
+        using var topology = IggyTopologyApp.Create(server);
+        await topology.ServerReadyAsync();
+        server.Streams["demo-stream"].Clear();
+
+        var result = await ExecuteAsync(topology, topology.Topic, "iggy-purge-topic");
+
+        Assert.False(result.Success);
+        Assert.Contains("Iggy error 2010 (topic_id_not_found)", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Topic_and_group_commands_are_enabled_once_created_and_running()
+    {
+        await using var server = await FakeIggyHttpServer.StartAsync();
+        using var topology = IggyTopologyApp.Create(server);
+
+        await topology.ServerReadyAsync();
+
+        foreach (var command in IggyTopologyModelTests.Commands(topology.Topic).Concat(IggyTopologyModelTests.Commands(topology.Group)))
+        {
+            Assert.Equal(ResourceCommandState.Enabled, IggyTopologyModelTests.StateOf(command, KnownResourceStates.Running, topology.App.Services));
+            Assert.Equal(ResourceCommandState.Disabled, IggyTopologyModelTests.StateOf(command, KnownResourceStates.Exited, topology.App.Services));
+        }
+    }
+
+    private static Task<ExecuteCommandResult> ExecuteAsync(IggyTopologyApp topology, IResource resource, string command, InteractionInputCollection? arguments = null) =>
+        topology.App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(resource, command, arguments ?? new InteractionInputCollection([]), TestContext.Current.CancellationToken);
+}
