@@ -158,10 +158,11 @@ public sealed class MessageConsumerTests : IDisposable
             Message(partitionId: 0, 4, Valid(8)));
         var run = Consumer(out _).RunAsync(_stopping.Token);
 
-        var stored = await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100));
+        await Clock.AdvanceUntilAsync(_time, () => _transport.StoredOffset(0) is not null || run.IsCompleted, TimeSpan.FromMilliseconds(100));
+        Assert.False(run.IsCompleted, $"the consumer stopped: {run.Exception?.InnerException?.Message}");
         await StopAsync(run);
 
-        Assert.Equal((0u, 4UL), stored);
+        Assert.Equal(4UL, _transport.StoredOffset(0));
         var failed = Assert.Single(_logger.Collector.GetSnapshot(), log => log.Level == LogLevel.Error);
         Assert.Equal("Processing the message at partition 0 offset 3 failed; it is skipped", failed.Message);
         Assert.IsType<InvalidDataException>(failed.Exception);
