@@ -1,0 +1,84 @@
+using IggyAspire.Simulation.Model;
+
+namespace IggyAspire.Simulation.Driver;
+
+/// <summary>The reliability claims a run is checked against (issue 13), each with the figures it reports.</summary>
+internal static class Invariants
+{
+    /// <summary>Every id whose send was acknowledged is processed at least once.</summary>
+    public static IEnumerable<long> Lost(IEnumerable<long> acknowledged, IEnumerable<ProcessedMessage> processed)
+    {
+        var seen = processed.Select(message => message.MessageId).ToHashSet();
+        return acknowledged.Where(id => !seen.Contains(id)).Order();
+    }
+
+    /// <summary>
+    /// Per killed consumer instance: the log entries it was the last to process before it died that another instance
+    /// processed again afterwards. At-least-once with a commit after each batch bounds it by one poll batch.
+    /// </summary>
+    public static IReadOnlyList<int> DuplicatesPerKill(IEnumerable<string> killedInstances, IReadOnlyList<ProcessedMessage> processed)
+    {
+        var lastProcessing = new Dictionary<(uint, ulong), ProcessedMessage>();
+        var reprocessedAfter = new Dictionary<string, HashSet<(uint, ulong)>>();
+        foreach (var message in processed)
+        {
+            var entry = (message.PartitionId, message.Offset);
+            if (lastProcessing.TryGetValue(entry, out var previous) && previous.Instance != message.Instance)
+            {
+                if (!reprocessedAfter.TryGetValue(previous.Instance, out var entries))
+                {
+                    reprocessedAfter[previous.Instance] = entries = [];
+                }
+
+                entries.Add(entry);
+            }
+
+            lastProcessing[entry] = message;
+        }
+
+        return killedInstances.Select(instance => reprocessedAfter.TryGetValue(instance, out var entries) ? entries.Count : 0).ToList();
+    }
+
+    /// <summary>Processings of a log entry beyond its first.</summary>
+    public static int RedeliveryDuplicates(IEnumerable<ProcessedMessage> processed) =>
+        processed.GroupBy(message => (message.PartitionId, message.Offset)).Sum(entry => entry.Count() - 1);
+
+    /// <summary>Log entries of one id beyond the first that were processed: an unknown-outcome send appended twice.</summary>
+    public static int UnknownOutcomeDuplicates(IEnumerable<ProcessedMessage> processed) =>
+        processed.GroupBy(message => message.MessageId).Sum(id => id.Select(message => (message.PartitionId, message.Offset)).Distinct().Count() - 1);
+
+    /// <summary>
+    /// Each consumer instance meets a partition's messages in log order: leaving out entries it already processed
+    /// (a batch delivered again), the offsets it processes in a partition only grow.
+    /// </summary>
+    public static IEnumerable<string> OrderViolations(IEnumerable<ProcessedMessage> processed)
+    {
+        foreach (var stream in processed.GroupBy(message => (message.Instance, message.PartitionId)))
+        {
+            var seen = new HashSet<ulong>();
+            ulong? highest = null;
+            foreach (var message in stream)
+            {
+                if (!seen.Add(message.Offset))
+                {
+                    continue;
+                }
+
+                if (highest is { } before && message.Offset < before)
+                {
+                    yield return $"{stream.Key.Instance} processed partition {stream.Key.PartitionId} offset {message.Offset} after offset {before}";
+                }
+
+                highest = Math.Max(highest ?? 0, message.Offset);
+            }
+        }
+    }
+
+    /// <summary>A restarted producer continues after the highest id in the topic: no id is in the log from two producer instances.</summary>
+    public static IEnumerable<string> ReusedIds(SimulatedTopic topic) =>
+        topic.Partitions
+            .SelectMany(partition => partition.Log)
+            .GroupBy(message => message.Id)
+            .Where(id => id.Select(message => message.Sender).Distinct().Count() > 1)
+            .Select(id => $"id {id.Key} was sent by {string.Join(" and ", id.Select(message => message.Sender).Distinct())}");
+}

@@ -1,0 +1,56 @@
+using IggyAspire.Messaging.Consuming;
+using Microsoft.Extensions.Logging;
+
+namespace IggyAspire.Simulation.Driver;
+
+/// <summary>
+/// What the consumers processed, read from their own log: processing a message is logging
+/// <c>Consumed message {MessageId} ... from partition {PartitionId} at offset {Offset}</c> (MessageConsumer.LogConsumed),
+/// and a payload that is not a DemoMessage is logged as skipped.
+/// </summary>
+internal sealed class ProcessingRecorder
+{
+    public List<ProcessedMessage> Processed { get; } = [];
+
+    public int SkippedInvalidPayloads { get; private set; }
+
+    /// <summary>The logger for one consumer instance; its records carry <paramref name="instance"/>.</summary>
+    public ILogger<MessageConsumer> LoggerFor(string instance) => new InstanceLogger(this, instance);
+
+    private void Observe(string instance, IReadOnlyList<KeyValuePair<string, object?>> state)
+    {
+        var format = state.FirstOrDefault(pair => pair.Key == "{OriginalFormat}").Value as string ?? "";
+        if (format.StartsWith("Consumed message", StringComparison.Ordinal))
+        {
+            Processed.Add(new ProcessedMessage(
+                Processed.Count,
+                instance,
+                (uint)Value(state, "PartitionId"),
+                (ulong)Value(state, "Offset"),
+                (long)Value(state, "MessageId")));
+        }
+        else if (format.StartsWith("Skipped the message", StringComparison.Ordinal))
+        {
+            SkippedInvalidPayloads++;
+        }
+    }
+
+    private static object Value(IReadOnlyList<KeyValuePair<string, object?>> state, string key) =>
+        state.First(pair => pair.Key == key).Value ?? throw new InvalidOperationException($"The consumer's log has no {key}.");
+
+    private sealed class InstanceLogger(ProcessingRecorder recorder, string instance) : ILogger<MessageConsumer>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
+            {
+                recorder.Observe(instance, values);
+            }
+        }
+    }
+}

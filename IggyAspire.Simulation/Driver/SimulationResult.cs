@@ -1,0 +1,56 @@
+namespace IggyAspire.Simulation.Driver;
+
+/// <summary>The figures of one run and the invariants it broke (none, when it passed).</summary>
+internal sealed record SimulationResult
+{
+    public required int Seed { get; init; }
+
+    /// <summary>Distinct ids the producer tried to send.</summary>
+    public required int Sent { get; init; }
+
+    /// <summary>Distinct ids of a send the producer saw succeed.</summary>
+    public required int Acknowledged { get; init; }
+
+    /// <summary>Distinct ids the consumers processed.</summary>
+    public required int ProcessedUnique { get; init; }
+
+    /// <summary>Acknowledged ids no consumer processed.</summary>
+    public required int Lost { get; init; }
+
+    /// <summary>Processings beyond the first, per id: <see cref="RedeliveryDuplicates"/> + <see cref="UnknownOutcomeDuplicates"/>.</summary>
+    public required int Duplicates { get; init; }
+
+    /// <summary>The same log entry (partition and offset) processed again: a batch processed but not committed.</summary>
+    public required int RedeliveryDuplicates { get; init; }
+
+    /// <summary>An id processed from two log entries: a send whose answer was lost, sent again, appended twice.</summary>
+    public required int UnknownOutcomeDuplicates { get; init; }
+
+    /// <summary>Per killed consumer instance: log entries it processed that were processed again after it died.</summary>
+    public required IReadOnlyList<int> DuplicatesPerConsumerKill { get; init; }
+
+    public int WorstDuplicatesPerConsumerKill => DuplicatesPerConsumerKill.DefaultIfEmpty(0).Max();
+
+    public required int ConsumerKills { get; init; }
+
+    public required int ProducerKills { get; init; }
+
+    public required int ServerRestarts { get; init; }
+
+    /// <summary>Server restarts after which the producer got a send acknowledged again without help.</summary>
+    public required int ServerRestartsSurvived { get; init; }
+
+    public required int UnknownOutcomeSends { get; init; }
+
+    public required int InjectedCallFailures { get; init; }
+
+    /// <summary>Simulated time from start until every message was processed and committed (or the run gave up).</summary>
+    public required TimeSpan SimulatedTime { get; init; }
+
+    /// <summary>A hash of every call in order: equal for two runs of one seed.</summary>
+    public required ulong Fingerprint { get; init; }
+
+    public required IReadOnlyList<string> Violations { get; init; }
+
+    public bool Passed => Violations.Count == 0;
+}

@@ -1,0 +1,339 @@
+using IggyAspire.Messaging.Consuming;
+using IggyAspire.Messaging.Options;
+using IggyAspire.Messaging.Producing;
+using IggyAspire.Messaging.Telemetry;
+using IggyAspire.Messaging.Topology;
+using IggyAspire.Simulation.Faults;
+using IggyAspire.Simulation.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using MsOptions = Microsoft.Extensions.Options.Options;
+
+namespace IggyAspire.Simulation.Driver;
+
+/// <summary>
+/// One seeded run: the real <see cref="MessageProducer"/> and two real <see cref="MessageConsumer"/>s against one
+/// <see cref="SimulatedIggyServer"/>, on a <see cref="FakeTimeProvider"/> advanced 1 ms at a time from this thread.
+/// Every timer fires inside <see cref="FakeTimeProvider.Advance"/> and every continuation runs inline there, so the
+/// workers take turns on this one thread and the order of everything follows from the seed alone (the run counts
+/// calls made off this thread; there should be none). Disruptions come at seeded moments, call faults from the
+/// seeded <see cref="FaultSchedule"/>. Production stops at <see cref="SimulationOptions.Messages"/> acknowledged ids;
+/// the run ends when every partition is committed to its end, then checks <see cref="Invariants"/>.
+/// </summary>
+internal sealed class SimulationRun : IDisposable
+{
+    public const string Stream = "sim-stream";
+    public const string Topic = "sim-topic";
+    public const string Group = "sim-group";
+
+    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(1);
+
+    private readonly SimulationOptions _options;
+    private readonly Random _random;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly SimulatedIggyServer _server;
+    private readonly CallLog _calls = new(Environment.CurrentManagedThreadId);
+    private readonly FaultSchedule _faults;
+    private readonly ProcessingRecorder _recorder = new();
+    private readonly MessagingInstrumentation _instrumentation = new(new MessagingInstrumentationOptions());
+    private readonly WorkerProcess?[] _consumers = new WorkerProcess?[2];
+    private readonly TimeSpan?[] _consumerRestarts = new TimeSpan?[2];
+    private readonly int[] _consumerGenerations = new int[2];
+    private readonly List<string> _killedConsumers = [];
+    private readonly List<int> _acknowledgedAtRestart = [];
+    private readonly List<Disruption> _disruptions;
+    private readonly DateTimeOffset _start;
+    private WorkerProcess? _producer;
+    private TimeSpan? _producerRestart;
+    private TimeSpan? _serverStart;
+    private int _producerGeneration;
+    private int _producerKills;
+    private bool _producing = true;
+
+    private SimulationRun(SimulationOptions options)
+    {
+        _options = options;
+        _random = new Random(options.Seed);
+        PollyJitter.SeedThisThread(_random);
+        _server = new SimulatedIggyServer(_clock);
+        _faults = new FaultSchedule(_random, options.Faults);
+        _start = _clock.GetUtcNow();
+        _disruptions = ScheduleDisruptions();
+    }
+
+    /// <summary>How long production takes without faults: the window the disruptions are spread over.</summary>
+    private TimeSpan ProductionWindow => _options.ProducerInterval * Math.Max(1, _options.Messages / _options.ProducerBatchSize);
+
+    private TimeSpan Elapsed => _clock.GetUtcNow() - _start;
+
+    public static SimulationResult Execute(SimulationOptions options)
+    {
+        using var run = new SimulationRun(options);
+        return run.Execute();
+    }
+
+    public void Dispose()
+    {
+        _producer?.Dispose();
+        foreach (var consumer in _consumers)
+        {
+            consumer?.Dispose();
+        }
+
+        _server.RevocationChecker.Dispose();
+        _instrumentation.Dispose();
+    }
+
+    private SimulationResult Execute()
+    {
+        StartProducer();
+        StartConsumer(0);
+        StartConsumer(1);
+        var giveUpAt = (ProductionWindow * 4) + TimeSpan.FromMinutes(5);
+        while (!Finished() && Elapsed < giveUpAt)
+        {
+            _clock.Advance(Step);
+            ApplyDueDisruptions();
+            RestartWhatIsDue();
+            RestartWorkersThatExited();
+            if (_producing && _calls.Acknowledged.Count >= _options.Messages)
+            {
+                _producing = false;
+                _producer?.Stop();
+            }
+        }
+
+        var finishedAt = Elapsed;
+        StopEverything();
+        return Result(finishedAt);
+    }
+
+    private List<Disruption> ScheduleDisruptions()
+    {
+        // Spread over the middle of production, so that each lands while messages flow.
+        TimeSpan Moment() => ProductionWindow * (0.1 + (0.7 * _random.NextDouble()));
+        var disruptions = new List<Disruption>();
+        disruptions.AddRange(Enumerable.Range(0, _options.ConsumerKills).Select(_ => new Disruption(Moment(), DisruptionKind.KillConsumer, _random.Next(2))));
+        disruptions.AddRange(Enumerable.Range(0, _options.ProducerKills).Select(_ => new Disruption(Moment(), DisruptionKind.KillProducer, 0)));
+        disruptions.AddRange(Enumerable.Range(0, _options.ServerRestarts).Select(_ => new Disruption(Moment(), DisruptionKind.RestartServer, 0)));
+        disruptions.AddRange(Enumerable.Range(0, _options.ConnectionDrops).Select(_ => new Disruption(Moment(), DisruptionKind.DropConnection, _random.Next(3))));
+        return [.. disruptions.OrderBy(disruption => disruption.At)];
+    }
+
+    private void ApplyDueDisruptions()
+    {
+        while (_disruptions.Count > 0 && _disruptions[0].At <= Elapsed)
+        {
+            var disruption = _disruptions[0];
+            _disruptions.RemoveAt(0);
+            switch (disruption.Kind)
+            {
+                case DisruptionKind.KillConsumer:
+                    KillConsumer(disruption.Target);
+                    break;
+                case DisruptionKind.KillProducer when _producer is not null && _producing:
+                    _producer.Kill();
+                    _producer.Dispose();
+                    _producer = null;
+                    _producerKills++;
+                    _producerRestart = Elapsed + _options.Downtime;
+                    break;
+                case DisruptionKind.RestartServer when _server.IsUp:
+                    _server.Stop();
+                    _serverStart = Elapsed + _options.Downtime;
+                    break;
+                case DisruptionKind.DropConnection:
+                    (disruption.Target == 2 ? _producer : _consumers[disruption.Target])?.Connection.Drop();
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private void KillConsumer(int slot)
+    {
+        if (_consumers[slot] is not { } consumer)
+        {
+            // Already down: kill the other one, so every scheduled kill kills a running instance.
+            slot = 1 - slot;
+            if (_consumers[slot] is not { } other)
+            {
+                return;
+            }
+
+            consumer = other;
+        }
+
+        consumer.Kill();
+        consumer.Dispose();
+        _killedConsumers.Add(consumer.Instance);
+        _consumers[slot] = null;
+        _consumerRestarts[slot] = Elapsed + _options.Downtime;
+    }
+
+    private void RestartWhatIsDue()
+    {
+        if (_serverStart <= Elapsed)
+        {
+            _serverStart = null;
+            _server.Start();
+            _acknowledgedAtRestart.Add(_calls.Acknowledged.Count);
+        }
+
+        if (_producerRestart <= Elapsed)
+        {
+            _producerRestart = null;
+            StartProducer();
+        }
+
+        for (var slot = 0; slot < _consumers.Length; slot++)
+        {
+            if (_consumerRestarts[slot] <= Elapsed)
+            {
+                _consumerRestarts[slot] = null;
+                StartConsumer(slot);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A worker whose run ended by itself (its start-up retries ran out while the server was down) is what a host
+    /// would exit on and an orchestrator start again: start a fresh instance after the downtime.
+    /// </summary>
+    private void RestartWorkersThatExited()
+    {
+        if (_producer is { Run.IsCompleted: true } && _producing)
+        {
+            _producer.Dispose();
+            _producer = null;
+            _producerRestart = Elapsed + _options.Downtime;
+        }
+
+        for (var slot = 0; slot < _consumers.Length; slot++)
+        {
+            if (_consumers[slot] is { Run.IsCompleted: true } consumer)
+            {
+                consumer.Dispose();
+                _consumers[slot] = null;
+                _consumerRestarts[slot] = Elapsed + _options.Downtime;
+            }
+        }
+    }
+
+    /// <summary>Done when nothing more is scheduled and the group has committed every partition to its newest message.</summary>
+    private bool Finished()
+    {
+        if (_producing || _disruptions.Count > 0 || _serverStart is not null || _consumerRestarts.Any(restart => restart is not null)
+            || _producer is { Run.IsCompleted: false })
+        {
+            return false;
+        }
+
+        _faults.Enabled = false;
+        return _server.Inspect(Stream, Topic).Partitions.All(partition =>
+            partition.Log.Count == 0
+            || (partition.StoredOffsets.TryGetValue(Group, out var stored) && stored == partition.CurrentOffset));
+    }
+
+    private void StartProducer()
+    {
+        var instance = $"producer#{++_producerGeneration}";
+        var connection = Connect(instance);
+        var topology = MsOptions.Create(Topology());
+        var producer = new MessageProducer(
+            connection,
+            new TopologyInitializer(connection, topology, _clock, NullLogger<TopologyInitializer>.Instance),
+            topology,
+            MsOptions.Create(new ProducerOptions { BatchSize = _options.ProducerBatchSize, Interval = _options.ProducerInterval }),
+            _instrumentation,
+            _clock,
+            NullLogger<MessageProducer>.Instance);
+        var stopping = new CancellationTokenSource();
+        _producer = new WorkerProcess(instance, connection, stopping, producer.RunAsync(stopping.Token));
+    }
+
+    private void StartConsumer(int slot)
+    {
+        var instance = $"consumer-{(char)('a' + slot)}#{++_consumerGenerations[slot]}";
+        var connection = Connect(instance);
+        var topology = MsOptions.Create(Topology());
+        var consumer = new MessageConsumer(
+            connection,
+            new TopologyInitializer(connection, topology, _clock, NullLogger<TopologyInitializer>.Instance),
+            topology,
+            MsOptions.Create(new ConsumerOptions { BatchSize = _options.ConsumerBatchSize, PollInterval = _options.PollInterval }),
+            _instrumentation,
+            _clock,
+            _recorder.LoggerFor(instance));
+        var stopping = new CancellationTokenSource();
+        _consumers[slot] = new WorkerProcess(instance, connection, stopping, consumer.RunAsync(stopping.Token));
+    }
+
+    private SimulatedConnection Connect(string instance) => new(_server, _clock, _faults, _calls, instance);
+
+    private TopologyOptions Topology() => new() { Stream = Stream, Topic = Topic, ConsumerGroup = Group, Partitions = _options.Partitions };
+
+    private void StopEverything()
+    {
+        _producer?.Stop();
+        foreach (var consumer in _consumers)
+        {
+            consumer?.Stop();
+        }
+
+        // Let the shutdown graces run out on the clock, so no run is left waiting on a timer.
+        for (var i = 0; i < 20; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private SimulationResult Result(TimeSpan finishedAt)
+    {
+        var topic = _server.Inspect(Stream, Topic);
+        var processed = _recorder.Processed;
+        var lost = Invariants.Lost(_calls.Acknowledged, processed).ToList();
+        var perKill = Invariants.DuplicatesPerKill(_killedConsumers, processed);
+        var violations = new List<string>();
+        if (lost.Count > 0)
+        {
+            violations.Add($"{lost.Count} acknowledged id(s) never processed, first {string.Join(", ", lost.Take(10))}");
+        }
+
+        violations.AddRange(perKill
+            .Select((duplicates, kill) => (duplicates, kill))
+            .Where(pair => pair.duplicates > _options.ConsumerBatchSize)
+            .Select(pair => $"killing {_killedConsumers[pair.kill]} redelivered {pair.duplicates} messages, more than one poll batch ({_options.ConsumerBatchSize})"));
+        violations.AddRange(Invariants.OrderViolations(processed).Take(10));
+        violations.AddRange(Invariants.ReusedIds(topic).Take(10));
+        if (_calls.CallsOffTheDriverThread > 0)
+        {
+            violations.Add($"{_calls.CallsOffTheDriverThread} call(s) ran off the driver's thread: the run is not repeatable");
+        }
+
+        var redelivered = Invariants.RedeliveryDuplicates(processed);
+        var unknownOutcome = Invariants.UnknownOutcomeDuplicates(processed);
+        return new SimulationResult
+        {
+            Seed = _options.Seed,
+            Sent = _calls.Attempted.Count,
+            Acknowledged = _calls.Acknowledged.Count,
+            ProcessedUnique = processed.Select(message => message.MessageId).Distinct().Count(),
+            Lost = lost.Count,
+            Duplicates = processed.Count - processed.Select(message => message.MessageId).Distinct().Count(),
+            RedeliveryDuplicates = redelivered,
+            UnknownOutcomeDuplicates = unknownOutcome,
+            DuplicatesPerConsumerKill = perKill,
+            ConsumerKills = _killedConsumers.Count,
+            ProducerKills = _producerKills,
+            ServerRestarts = _server.Restarts,
+            ServerRestartsSurvived = _acknowledgedAtRestart.Count(before => before < _calls.Acknowledged.Count),
+            UnknownOutcomeSends = _calls.UnknownOutcomeSends,
+            InjectedCallFailures = _calls.Failures.Values.Sum(),
+            SimulatedTime = finishedAt,
+            Fingerprint = _calls.Fingerprint,
+            Violations = violations,
+        };
+    }
+}

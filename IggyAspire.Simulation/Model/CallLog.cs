@@ -1,0 +1,47 @@
+namespace IggyAspire.Simulation.Model;
+
+/// <summary>
+/// What the simulated connections saw: the ids each send call carried and which of them the producer saw
+/// acknowledged, which were appended with an unknown outcome, and a running hash of every call in order, so two runs of
+/// one seed can be compared call by call. Also counts calls made off the driver's thread, which would make a run
+/// depend on thread timing instead of the seed.
+/// </summary>
+internal sealed class CallLog(int driverThreadId)
+{
+    // FNV-1a, 64 bits: enough to tell two call sequences apart, and needs no package.
+    private const ulong FnvPrime = 1099511628211;
+    private ulong _hash = 14695981039346656037;
+
+    public HashSet<long> Attempted { get; } = [];
+
+    public HashSet<long> Acknowledged { get; } = [];
+
+    /// <summary>Sends appended whose answer was lost: the producer sends those ids again, so they may be in the log twice.</summary>
+    public int UnknownOutcomeSends { get; private set; }
+
+    public Dictionary<string, int> Failures { get; } = [];
+
+    public int CallsOffTheDriverThread { get; private set; }
+
+    public int Calls { get; private set; }
+
+    public ulong Fingerprint => _hash;
+
+    public void Record(DateTimeOffset at, string owner, string call, string outcome)
+    {
+        Calls++;
+        if (Environment.CurrentManagedThreadId != driverThreadId)
+        {
+            CallsOffTheDriverThread++;
+        }
+
+        foreach (var character in $"{at.ToUnixTimeMilliseconds()}|{owner}|{call}|{outcome}\n")
+        {
+            _hash = (_hash ^ character) * FnvPrime;
+        }
+    }
+
+    public void Failed(string what) => Failures[what] = Failures.GetValueOrDefault(what) + 1;
+
+    public void UnknownOutcome() => UnknownOutcomeSends++;
+}

@@ -1,0 +1,31 @@
+namespace IggyAspire.Simulation.Model;
+
+/// <summary>A topic: its partitions (ids 0-based), its consumer groups and the balanced send's round-robin counter.</summary>
+internal sealed class SimulatedTopic
+{
+    public SimulatedTopic(uint partitions)
+    {
+        for (var id = 0; id < partitions; id++)
+        {
+            Partitions.Add(new SimulatedPartition(id));
+        }
+    }
+
+    public List<SimulatedPartition> Partitions { get; } = [];
+
+    public Dictionary<string, SimulatedConsumerGroup> Groups { get; } = [];
+
+    /// <summary>In memory only: a restart starts it at 0 again (bootstrap.rs:625).</summary>
+    public int RoundRobinCounter { get; set; }
+
+    /// <summary>
+    /// The balanced send's partition: one per send call, round-robin over the topic's partitions
+    /// (send_messages_handler.rs:126-133 calls reader.rs:238-254 get_next_partition_id).
+    /// </summary>
+    public SimulatedPartition NextBalancedPartition()
+    {
+        var current = RoundRobinCounter;
+        RoundRobinCounter = (current + 1) % Partitions.Count;
+        return Partitions[current % Partitions.Count];
+    }
+}
