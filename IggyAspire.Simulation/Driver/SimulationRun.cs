@@ -6,15 +6,14 @@ using IggyAspire.Messaging.Topology;
 using IggyAspire.Simulation.Faults;
 using IggyAspire.Simulation.Model;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace IggyAspire.Simulation.Driver;
 
 /// <summary>
 /// One seeded run: the real <see cref="MessageProducer"/> and two real <see cref="MessageConsumer"/>s against one
-/// <see cref="SimulatedIggyServer"/>, on a <see cref="FakeTimeProvider"/> advanced 1 ms at a time from this thread.
-/// Every timer fires inside <see cref="FakeTimeProvider.Advance"/> and every continuation runs inline there, so the
+/// <see cref="SimulatedIggyServer"/>, on a manual <see cref="SimulationClock"/> (a FakeTimeProvider with a defined order for timers due together) advanced 1 ms at a time from this thread.
+/// Every timer fires inside <see cref="SimulationClock.Advance"/> and every continuation runs inline there, so the
 /// workers take turns on this one thread and the order of everything follows from the seed alone (the run counts
 /// calls made off this thread; there should be none). Disruptions come at seeded moments, call faults from the
 /// seeded <see cref="FaultSchedule"/>. Production stops at <see cref="SimulationOptions.Messages"/> acknowledged ids;
@@ -30,7 +29,7 @@ internal sealed class SimulationRun : IDisposable
 
     private readonly SimulationOptions _options;
     private readonly Random _random;
-    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly SimulationClock _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly SimulatedIggyServer _server;
     private readonly CallLog _calls = new(Environment.CurrentManagedThreadId);
     private readonly FaultSchedule _faults;

@@ -19,6 +19,7 @@ internal sealed class CallLog(int driverThreadId)
     /// <summary>Sends appended whose answer was lost: the producer sends those ids again, so they may be in the log twice.</summary>
     public int UnknownOutcomeSends { get; private set; }
 
+    /// <summary>Injected failures by call and kind (a status answer such as "already exists" is not one).</summary>
     public Dictionary<string, int> Failures { get; } = [];
 
     public int CallsOffTheDriverThread { get; private set; }

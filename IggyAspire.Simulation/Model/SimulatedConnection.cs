@@ -159,7 +159,6 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
         if (refused is not null)
         {
             Record(operation, $"status {refused.StatusCode}");
-            log.Failed($"{operation}: status {refused.StatusCode}");
             throw refused;
         }
 
