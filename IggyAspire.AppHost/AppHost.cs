@@ -2,22 +2,24 @@ using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// An Iggy server of your own (ConnectionStrings:iggy in user secrets or the environment), else one in a container.
-IResourceBuilder<IResourceWithConnectionString> iggy = builder.Configuration.GetConnectionString("iggy") is null
-    ? builder.AddIggy("iggy").WithDataVolume().WithWebUI()
-    : builder.AddConnectionString("iggy");
+var producer = builder.AddProject<Projects.IggyAspire_Producer>("producer").WithHttpHealthCheck("/health");
+var consumer = builder.AddProject<Projects.IggyAspire_Consumer>("consumer").WithHttpHealthCheck("/health").WithReplicas(2);
 
-var topology = builder.Configuration.GetSection("Iggy:Topology");
-
-builder.AddProject<Projects.IggyAspire_Producer>("producer")
-    .WithReference(iggy).WaitFor(iggy)
-    .WithIggyTopology(topology)
-    .WithHttpHealthCheck("/health");
-
-builder.AddProject<Projects.IggyAspire_Consumer>("consumer")
-    .WithReference(iggy).WaitFor(iggy)
-    .WithIggyTopology(topology)
-    .WithHttpHealthCheck("/health")
-    .WithReplicas(2);
+if (builder.Configuration.GetConnectionString("iggy") is null)
+{
+    // The server in a container, and the topology it serves, created once it is ready; each worker waits for its part.
+    var iggy = builder.AddIggy("iggy").WithDataVolume().WithWebUI();
+    var topic = iggy.AddStream("demo-stream").AddTopic("demo-topic", partitions: 3);
+    var group = topic.AddConsumerGroup("demo-consumers");
+    producer.WithReference(topic, "iggy").WaitFor(topic);
+    consumer.WithReference(group, "iggy").WaitFor(group);
+}
+else
+{
+    // A server of your own (ConnectionStrings:iggy): the workers create what topology is missing themselves.
+    var existing = builder.AddConnectionString("iggy");
+    producer.WithReference(existing).WaitFor(existing);
+    consumer.WithReference(existing).WaitFor(existing);
+}
 
 builder.Build().Run();

@@ -1,6 +1,7 @@
 using Apache.Iggy.IggyClient;
 using IggyAspire.Client;
 using IggyAspire.Messaging.Connection;
+using IggyAspire.Messaging.Options;
 using IggyAspire.Messaging.Telemetry;
 using IggyAspire.Messaging.Transport;
 using Microsoft.Extensions.Configuration;
@@ -29,7 +30,10 @@ public static class IggyClientExtensions
     /// The server's TCP endpoint comes from service discovery (<c>services:{name}:tcp:0</c>, which the AppHost
     /// provides), else from the connection string <c>ConnectionStrings:{name}</c>
     /// (<c>iggy://user:password@host:port</c>); credentials come from the connection string or from the
-    /// <c>Iggy:Client</c> settings, which win. Each of the health check, tracing and metrics has a Disable* switch.
+    /// <c>Iggy:Client</c> settings, which win. A reference to an Iggy topic or consumer group also brings their names
+    /// (<c>{NAME}_STREAM</c>, <c>{NAME}_TOPIC</c>, <c>{NAME}_CONSUMERGROUP</c>), which then configure the producer's and
+    /// consumer's topology over <c>Iggy:Topology</c>. Each of the health check, tracing and metrics has a Disable*
+    /// switch.
     /// </remarks>
     /// <param name="builder">The host builder to read configuration from and add services to.</param>
     /// <param name="connectionName">The resource name: the service-discovery name and the connection string name.</param>
@@ -55,6 +59,7 @@ public static class IggyClientExtensions
         builder.Services.AddSingleton(provider => new IggyClientConnection(
             connectionName, settings, provider.GetRequiredService<IggyServerAddressResolver>(), provider.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IggyClientConnection>());
+        builder.Services.PostConfigure<TopologyOptions>(topology => IggyReferencedTopology.Apply(builder.Configuration, connectionName, topology));
         builder.Services.AddSingleton<IIggyTransport>(provider => new IggyTransport(provider.GetRequiredService<IggyClientConnection>()));
         builder.Services.TryAddSingleton(new MessagingInstrumentationOptions
         {

@@ -2,7 +2,6 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using IggyAspire.Hosting.Tests;
-using Microsoft.Extensions.Configuration;
 
 namespace IggyAspire.Tests.AppModel;
 
@@ -24,16 +23,30 @@ public sealed class AppHostTests
     }
 
     [Fact]
-    public async Task Both_workers_find_iggy_through_its_connection_string()
+    public async Task The_producer_gets_the_topic_and_the_consumers_the_group_through_the_iggy_connection()
     {
         await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(TestContext.Current.CancellationToken);
 
-        foreach (var worker in Workers)
-        {
-            var environment = await ResourceEnvironment.ForPublishAsync(Resource(appHost, worker));
+        var producer = await ResourceEnvironment.ForPublishAsync(Resource(appHost, "producer"));
+        var consumer = await ResourceEnvironment.ForPublishAsync(Resource(appHost, "consumer"));
 
-            Assert.Equal("{iggy.connectionString}", environment["ConnectionStrings__iggy"]);
-        }
+        Assert.Equal("{demo-topic.connectionString}", producer["ConnectionStrings__iggy"]);
+        Assert.Equal(("demo-stream", "demo-topic"), (producer["IGGY_STREAM"], producer["IGGY_TOPIC"]));
+        Assert.DoesNotContain("IGGY_CONSUMERGROUP", producer.Keys);
+        Assert.Equal("{demo-consumers.connectionString}", consumer["ConnectionStrings__iggy"]);
+        Assert.Equal(("demo-stream", "demo-topic", "demo-consumers"), (consumer["IGGY_STREAM"], consumer["IGGY_TOPIC"], consumer["IGGY_CONSUMERGROUP"]));
+    }
+
+    [Fact]
+    public async Task The_AppHost_declares_the_topology_under_iggy()
+    {
+        await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(TestContext.Current.CancellationToken);
+
+        var topic = Assert.IsType<IggyTopicResource>(Resource(appHost, "demo-topic"));
+        var group = Assert.IsType<IggyConsumerGroupResource>(Resource(appHost, "demo-consumers"));
+        Assert.Equal(("demo-stream", "demo-topic", 3), (topic.Parent.StreamName, topic.TopicName, topic.Partitions));
+        Assert.Same(Resource(appHost, "iggy"), topic.Parent.Parent);
+        Assert.Equal(("demo-consumers", topic), (group.ConsumerGroupName, group.Parent));
     }
 
     [Fact]
@@ -57,17 +70,19 @@ public sealed class AppHostTests
     }
 
     [Fact]
-    public async Task Both_workers_wait_for_iggy_to_be_healthy_and_report_their_own_health()
+    public async Task Each_worker_waits_for_its_part_of_the_topology_and_reports_its_own_health()
     {
         await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(TestContext.Current.CancellationToken);
-        var iggy = Resource(appHost, "iggy");
 
-        foreach (var worker in Workers.Select(name => Resource(appHost, name)))
+        // WaitFor on a child also waits for its ancestors (Aspire 13.6).
+        foreach (var (worker, awaited) in new[] { ("producer", new[] { "demo-stream", "demo-topic", "iggy" }), ("consumer", ["demo-consumers", "demo-stream", "demo-topic", "iggy"]) })
         {
-            var wait = Assert.Single(worker.Annotations.OfType<WaitAnnotation>());
-            Assert.Equal((iggy, WaitType.WaitUntilHealthy), (wait.Resource, wait.WaitType));
-            var check = Assert.Single(worker.Annotations.OfType<HealthCheckAnnotation>());
-            Assert.Equal($"{worker.Name}_http_/health_200_check", check.Key);
+            var resource = Resource(appHost, worker);
+            var waits = resource.Annotations.OfType<WaitAnnotation>().ToList();
+            Assert.Equal(awaited, waits.Select(wait => wait.Resource.Name).Order(StringComparer.Ordinal).ToArray());
+            Assert.All(waits, wait => Assert.Equal(WaitType.WaitUntilHealthy, wait.WaitType));
+            var check = Assert.Single(resource.Annotations.OfType<HealthCheckAnnotation>());
+            Assert.Equal($"{worker}_http_/health_200_check", check.Key);
         }
     }
 
@@ -78,21 +93,6 @@ public sealed class AppHostTests
 
         Assert.Equal(2, Resource(appHost, "consumer").GetReplicaCount());
         Assert.Equal(1, Resource(appHost, "producer").GetReplicaCount());
-    }
-
-    [Fact]
-    public async Task Both_workers_get_the_topology_from_the_AppHost_configuration()
-    {
-        await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(TestContext.Current.CancellationToken);
-        var topology = appHost.Configuration.GetSection("Iggy:Topology").GetChildren().ToDictionary(s => $"Iggy__Topology__{s.Key}", s => s.Value);
-        Assert.Equal(["Iggy__Topology__ConsumerGroup", "Iggy__Topology__Partitions", "Iggy__Topology__Stream", "Iggy__Topology__Topic"], topology.Keys.Order());
-
-        foreach (var worker in Workers)
-        {
-            var environment = await ResourceEnvironment.ForPublishAsync(Resource(appHost, worker));
-
-            Assert.Equal(topology, environment.Where(e => e.Key.StartsWith("Iggy__Topology__", StringComparison.Ordinal)).ToDictionary(e => e.Key, e => (string?)e.Value));
-        }
     }
 
     private static IResource Resource(IDistributedApplicationTestingBuilder appHost, string name) =>

@@ -68,8 +68,7 @@ internal sealed class IggyTestApp : IAsyncDisposable
         try
         {
             var dataVolume = UseFreshDataVolume(builder);
-            var topology = new TopologyOptions();
-            builder.Configuration.GetSection(TopologyOptions.SectionName).Bind(topology);
+            var topology = DeclaredTopology(builder);
 
             testApp = new IggyTestApp(builder, await builder.BuildAsync(deadline.Token), environment.ContainerRuntime, dataVolume, topology);
             await testApp.App.StartAsync(deadline.Token);
@@ -145,6 +144,20 @@ internal sealed class IggyTestApp : IAsyncDisposable
         // Disposing the testing builder stops the app, waits for its resources to be cleaned up and disposes it.
         await _builder.DisposeAsync().AsTask().WaitAsync(DisposeTimeout);
         await RemoveDataVolumeAsync();
+    }
+
+    // The stream, topic and group AppHost.cs declares under iggy, as the workers receive them.
+    private static TopologyOptions DeclaredTopology(IDistributedApplicationTestingBuilder builder)
+    {
+        var topic = builder.Resources.OfType<IggyTopicResource>().Single();
+        var group = builder.Resources.OfType<IggyConsumerGroupResource>().Single();
+        return new TopologyOptions
+        {
+            Stream = topic.Parent.StreamName,
+            Topic = topic.TopicName,
+            Partitions = (uint)topic.Partitions,
+            ConsumerGroup = group.ConsumerGroupName,
+        };
     }
 
     private static string UseFreshDataVolume(IDistributedApplicationTestingBuilder builder)
