@@ -64,8 +64,19 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
         return ToBatch(polled);
     }
 
-    public Task StoreOffsetAsync(string stream, string topic, string group, uint partitionId, ulong offset, CancellationToken ct) =>
-        Client.StoreOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), offset, partitionId, ct);
+    public async Task StoreOffsetAsync(string stream, string topic, string group, uint partitionId, ulong offset, CancellationToken ct)
+    {
+        try
+        {
+            await Client.StoreOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), offset, partitionId, ct)
+                .ConfigureAwait(false);
+        }
+        catch (IggyInvalidStatusCodeException exception)
+        {
+            // The core decides by the code whether a store is worth retrying (IggyErrorCodes.IsLostOwnership).
+            throw new IggyStatusException(exception.StatusCode, exception.Message, exception);
+        }
+    }
 
     public async Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken ct)
     {

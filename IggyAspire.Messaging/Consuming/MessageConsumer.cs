@@ -38,6 +38,13 @@ public sealed partial class MessageConsumer(
     public static readonly TimeSpan MaxPollBackoff = TimeSpan.FromSeconds(30);
 
     private readonly ResiliencePipeline _retry = TransientRetry.Create("Consuming messages", timeProvider, logger);
+
+    // A store refused because the partition moved to another member (or this one left the group) must not be retried:
+    // a retry that lands after the partition came back would move the group's offset back over what the other member
+    // committed, and that member's batches would be processed again (found by the simulation, seed 184). The new owner
+    // polls from the stored offset anyway.
+    private readonly ResiliencePipeline _storeRetry = TransientRetry.Create(
+        "Storing the offset", timeProvider, logger, isFinal: exception => exception is IggyStatusException { StatusCode: var code } && IggyErrorCodes.IsLostOwnership(code));
     private bool _joined;
 
     /// <summary>Consumes until <paramref name="stoppingToken"/> is cancelled.</summary>
@@ -154,7 +161,7 @@ public sealed partial class MessageConsumer(
     {
         try
         {
-            await _retry.ExecuteAsync(
+            await _storeRetry.ExecuteAsync(
                 async token => await transport.StoreOffsetAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, offset, token).ConfigureAwait(false),
                 finishingToken).ConfigureAwait(false);
         }

@@ -13,12 +13,16 @@ internal static partial class TransientRetry
     /// <summary>The first backoff; each further one doubles, with jitter.</summary>
     public static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(200);
 
-    public static ResiliencePipeline Create(string operation, TimeProvider timeProvider, ILogger logger) =>
+    /// <param name="operation">What the calls do, for the retry log.</param>
+    /// <param name="timeProvider">The host's clock, which the backoff waits on.</param>
+    /// <param name="logger">Where each retry is logged.</param>
+    /// <param name="isFinal">Failures that no retry can mend; they reach the caller at once.</param>
+    public static ResiliencePipeline Create(string operation, TimeProvider timeProvider, ILogger logger, Func<Exception, bool>? isFinal = null) =>
         new ResiliencePipelineBuilder { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions
             {
                 // Cancellation is shutdown, not a fault to retry.
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(exception => exception is not OperationCanceledException),
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(exception => exception is not OperationCanceledException && isFinal?.Invoke(exception) != true),
                 MaxRetryAttempts = MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,

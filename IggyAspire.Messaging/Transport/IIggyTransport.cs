@@ -30,6 +30,7 @@ public interface IIggyTransport
     Task<PolledBatch> PollNextAsync(string stream, string topic, string group, uint count, CancellationToken cancellationToken);
 
     /// <summary>Stores the group's offset for the partition: the next Next poll starts after it.</summary>
+    /// <exception cref="IggyStatusException">The server refused the store, with its status code.</exception>
     Task StoreOffsetAsync(string stream, string topic, string group, uint partitionId, ulong offset, CancellationToken cancellationToken);
 
     /// <summary>The partition's newest offset and the group's stored offset, or null when the partition is unknown.</summary>

@@ -96,7 +96,7 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
             }, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (IggyServerException exception) when (IggyErrorCodes.IsAlreadyExists(exception.StatusCode))
+        catch (IggyStatusException exception) when (IggyErrorCodes.IsAlreadyExists(exception.StatusCode))
         {
             return false;
         }
@@ -126,12 +126,12 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
         }
 
         T result;
-        IggyServerException? refused = null;
+        IggyStatusException? refused = null;
         try
         {
             result = apply(clientId);
         }
-        catch (IggyServerException exception)
+        catch (IggyStatusException exception)
         {
             result = default!;
             refused = exception;

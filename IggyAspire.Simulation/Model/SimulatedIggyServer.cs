@@ -109,7 +109,7 @@ internal sealed class SimulatedIggyServer
     {
         if (!_streams.TryAdd(stream, []))
         {
-            throw new IggyServerException(IggyErrorCodes.StreamNameAlreadyExists, $"stream '{stream}' exists");
+            throw new IggyStatusException(IggyErrorCodes.StreamNameAlreadyExists, $"stream '{stream}' exists");
         }
     }
 
@@ -119,7 +119,7 @@ internal sealed class SimulatedIggyServer
         var topics = FindStream(stream);
         if (!topics.TryAdd(topic, new SimulatedTopic(partitions)))
         {
-            throw new IggyServerException(IggyErrorCodes.TopicNameAlreadyExists, $"topic '{topic}' exists");
+            throw new IggyStatusException(IggyErrorCodes.TopicNameAlreadyExists, $"topic '{topic}' exists");
         }
     }
 
@@ -129,7 +129,7 @@ internal sealed class SimulatedIggyServer
         var found = FindTopic(stream, topic);
         if (!found.Groups.TryAdd(group, new SimulatedConsumerGroup(group, found.Partitions.Count)))
         {
-            throw new IggyServerException(IggyErrorCodes.ConsumerGroupNameAlreadyExists, $"group '{group}' exists");
+            throw new IggyStatusException(IggyErrorCodes.ConsumerGroupNameAlreadyExists, $"group '{group}' exists");
         }
     }
 
@@ -215,13 +215,13 @@ internal sealed class SimulatedIggyServer
         var member = RequireMember(consumerGroup, clientId);
         if (!SimulatedConsumerGroup.MayStore(member, (int)partitionId))
         {
-            throw new IggyServerException(IggyStatusCodes.NotResolvedConsumer, $"client {clientId} does not own partition {partitionId}");
+            throw new IggyStatusException(IggyStatusCodes.NotResolvedConsumer, $"client {clientId} does not own partition {partitionId}");
         }
 
         var partition = FindPartition(found, partitionId);
         if (partition.Log.Count == 0 || offset > partition.CurrentOffset)
         {
-            throw new IggyServerException(IggyStatusCodes.InvalidOffset, $"offset {offset} is past partition {partitionId}");
+            throw new IggyStatusException(IggyStatusCodes.InvalidOffset, $"offset {offset} is past partition {partitionId}");
         }
 
         partition.StoredOffsets[group] = offset;
@@ -327,25 +327,25 @@ internal sealed class SimulatedIggyServer
 
     private static SimulatedGroupMember RequireMember(SimulatedConsumerGroup group, long clientId) =>
         group.FindByClient(clientId)?.Member
-        ?? throw new IggyServerException(IggyErrorCodes.ConsumerGroupMemberNotFound, $"client {clientId} is not a member of group '{group.Name}'");
+        ?? throw new IggyStatusException(IggyErrorCodes.ConsumerGroupMemberNotFound, $"client {clientId} is not a member of group '{group.Name}'");
 
     private Dictionary<string, SimulatedTopic> FindStream(string stream) =>
         _streams.TryGetValue(stream, out var topics)
             ? topics
-            : throw new IggyServerException(IggyStatusCodes.StreamNotFound, $"stream '{stream}' not found");
+            : throw new IggyStatusException(IggyStatusCodes.StreamNotFound, $"stream '{stream}' not found");
 
     private SimulatedTopic FindTopic(string stream, string topic) =>
         FindStream(stream).TryGetValue(topic, out var found)
             ? found
-            : throw new IggyServerException(IggyStatusCodes.TopicNotFound, $"topic '{topic}' not found");
+            : throw new IggyStatusException(IggyStatusCodes.TopicNotFound, $"topic '{topic}' not found");
 
     private static SimulatedConsumerGroup FindGroup(SimulatedTopic topic, string group) =>
         topic.Groups.TryGetValue(group, out var found)
             ? found
-            : throw new IggyServerException(IggyStatusCodes.ConsumerGroupNotFound, $"group '{group}' not found");
+            : throw new IggyStatusException(IggyStatusCodes.ConsumerGroupNotFound, $"group '{group}' not found");
 
     private static SimulatedPartition FindPartition(SimulatedTopic topic, uint partitionId) =>
         partitionId < topic.Partitions.Count
             ? topic.Partitions[(int)partitionId]
-            : throw new IggyServerException(IggyErrorCodes.PartitionNotFound, $"partition {partitionId} not found");
+            : throw new IggyStatusException(IggyErrorCodes.PartitionNotFound, $"partition {partitionId} not found");
 }

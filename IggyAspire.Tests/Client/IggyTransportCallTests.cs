@@ -91,6 +91,19 @@ public sealed class IggyTransportCallTests
     }
 
     [Theory]
+    [InlineData(IggyErrorCodes.NotResolvedConsumer)]
+    [InlineData(IggyErrorCodes.ConsumerGroupMemberNotFound)]
+    public async Task A_refused_store_reaches_the_core_with_the_servers_status_code(int refusal)
+    {
+        _fake.Refuse("StoreOffsetAsync", refusal);
+
+        var error = await Assert.ThrowsAsync<IggyStatusException>(() => _transport.StoreOffsetAsync("demo-stream", "demo-topic", "demo-consumers", 2, 8, TestContext.Current.CancellationToken));
+
+        Assert.Equal(refusal, error.StatusCode);
+        Assert.IsType<IggyInvalidStatusCodeException>(error.InnerException);
+    }
+
+    [Theory]
     [InlineData("CreateStreamAsync", IggyErrorCodes.StreamNameAlreadyExists)]
     [InlineData("CreateTopicAsync", IggyErrorCodes.TopicNameAlreadyExists)]
     [InlineData("CreateConsumerGroupAsync", IggyErrorCodes.ConsumerGroupNameAlreadyExists)]

@@ -30,6 +30,9 @@ internal sealed class FakeIggyTransport(TimeProvider? clock = null) : IIggyTrans
     /// <summary>Calls to fail before the named operation succeeds ("send", "poll", "store", "join", "create-stream", "last").</summary>
     public ConcurrentDictionary<string, int> FailuresLeft { get; } = new();
 
+    /// <summary>Operations the server refuses once, with the given Iggy status code, as <see cref="IggyStatusException"/>.</summary>
+    public ConcurrentDictionary<string, int> RefuseOnce { get; } = new();
+
     public List<ReceivedMessage> LastMessages { get; } = [];
 
     public Channel<(OutgoingMessage[] Messages, ActivityContext Context)> Sends { get; } = Channel.CreateUnbounded<(OutgoingMessage[], ActivityContext)>();
@@ -210,6 +213,11 @@ internal sealed class FakeIggyTransport(TimeProvider? clock = null) : IIggyTrans
 
     private void Fail(string operation)
     {
+        if (RefuseOnce.TryRemove(operation, out var code))
+        {
+            throw new IggyStatusException(code, $"{operation} refused with {code} (fake)");
+        }
+
         if (FailuresLeft.TryGetValue(operation, out var left) && left > 0)
         {
             FailuresLeft[operation] = left - 1;

@@ -99,7 +99,7 @@ public sealed class MessageConsumerTests : IDisposable
         Assert.Equal((0u, 2UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
         await StopAsync(run);
 
-        Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith("Consuming messages failed; retry 1", StringComparison.Ordinal));
+        Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith("Storing the offset failed; retry 1", StringComparison.Ordinal));
         Assert.Single(Consumed());
         Assert.Equal(1, _transport.Joins);
     }
@@ -118,6 +118,25 @@ public sealed class MessageConsumerTests : IDisposable
         Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith("Storing offset 3 of partition 0 failed; the batch may be delivered again", StringComparison.Ordinal));
         Assert.Equal(2, Consumed().Count(message => message.StartsWith("Consumed message 2 ", StringComparison.Ordinal)));
         // Group membership lives on the connection, which the failure may have replaced: join again before polling.
+        Assert.Equal(2, _transport.Joins);
+    }
+
+    [Theory]
+    [InlineData(IggyErrorCodes.NotResolvedConsumer)]
+    [InlineData(IggyErrorCodes.ConsumerGroupMemberNotFound)]
+    public async Task A_store_refused_because_the_partition_is_no_longer_ours_is_not_retried(int refusal)
+    {
+        // Retried, it could land after the partition came back and move the group's offset back over what the other
+        // member committed (the simulation's seed 184).
+        _transport.RefuseOnce["store"] = refusal;
+        _transport.Append(Message(partitionId: 0, 3, Valid(2)));
+        var run = Consumer(out _).RunAsync(_stopping.Token);
+
+        Assert.Equal((0u, 3UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        await StopAsync(run);
+
+        Assert.DoesNotContain(Logs(LogLevel.Warning), message => message.Contains("retry", StringComparison.Ordinal));
+        Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith("Storing offset 3 of partition 0 failed; the batch may be delivered again", StringComparison.Ordinal));
         Assert.Equal(2, _transport.Joins);
     }
 
