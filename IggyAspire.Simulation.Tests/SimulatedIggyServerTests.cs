@@ -39,9 +39,9 @@ public sealed class SimulatedIggyServerTests : IDisposable
     [Fact]
     public void Creating_what_exists_answers_the_already_exists_codes()
     {
-        Assert.Equal(IggyErrorCodes.StreamNameAlreadyExists, Assert.Throws<IggyServerException>(() => _server.CreateStream(Stream)).StatusCode);
-        Assert.Equal(IggyErrorCodes.TopicNameAlreadyExists, Assert.Throws<IggyServerException>(() => _server.CreateTopic(Stream, Topic, 3)).StatusCode);
-        Assert.Equal(IggyErrorCodes.ConsumerGroupNameAlreadyExists, Assert.Throws<IggyServerException>(() => _server.CreateConsumerGroup(Stream, Topic, Group)).StatusCode);
+        Assert.Equal(IggyErrorCodes.StreamNameAlreadyExists, Assert.Throws<IggyStatusException>(() => _server.CreateStream(Stream)).StatusCode);
+        Assert.Equal(IggyErrorCodes.TopicNameAlreadyExists, Assert.Throws<IggyStatusException>(() => _server.CreateTopic(Stream, Topic, 3)).StatusCode);
+        Assert.Equal(IggyErrorCodes.ConsumerGroupNameAlreadyExists, Assert.Throws<IggyStatusException>(() => _server.CreateConsumerGroup(Stream, Topic, Group)).StatusCode);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class SimulatedIggyServerTests : IDisposable
     {
         var client = _server.Connect();
 
-        var refused = Assert.Throws<IggyServerException>(() => _server.PollNext(client, Stream, Topic, Group, 10));
+        var refused = Assert.Throws<IggyStatusException>(() => _server.PollNext(client, Stream, Topic, Group, 10));
 
         Assert.Equal(IggyErrorCodes.ConsumerGroupMemberNotFound, refused.StatusCode);
     }
@@ -90,9 +90,9 @@ public sealed class SimulatedIggyServerTests : IDisposable
     {
         var consumer = JoinedOwnerOfEverything();
 
-        Assert.Equal(IggyStatusCodes.InvalidOffset, Assert.Throws<IggyServerException>(() => _server.StoreOffset(consumer, Stream, Topic, Group, 0, 0)).StatusCode);
+        Assert.Equal(IggyStatusCodes.InvalidOffset, Assert.Throws<IggyStatusException>(() => _server.StoreOffset(consumer, Stream, Topic, Group, 0, 0)).StatusCode);
         _server.Append(_server.Connect(), Stream, Topic, Batch(1, 2), "p");
-        Assert.Equal(IggyStatusCodes.InvalidOffset, Assert.Throws<IggyServerException>(() => _server.StoreOffset(consumer, Stream, Topic, Group, 0, 2)).StatusCode);
+        Assert.Equal(IggyStatusCodes.InvalidOffset, Assert.Throws<IggyStatusException>(() => _server.StoreOffset(consumer, Stream, Topic, Group, 0, 2)).StatusCode);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class SimulatedIggyServerTests : IDisposable
         // Cooperative: partition 2 (the end of the first's list) is pending revocation, not yet the second's.
         Assert.Empty(_server.PollNext(second, Stream, Topic, Group, 10).Messages);
         Assert.Equal(IggyStatusCodes.NotResolvedConsumer,
-            Assert.Throws<IggyServerException>(() => _server.StoreOffset(second, Stream, Topic, Group, 2, 1)).StatusCode);
+            Assert.Throws<IggyStatusException>(() => _server.StoreOffset(second, Stream, Topic, Group, 2, 1)).StatusCode);
 
         // The revoking member may still store for it, and that store hands the partition over.
         _server.StoreOffset(first, Stream, Topic, Group, 2, polled[2].Messages[^1].Offset);
@@ -190,7 +190,7 @@ public sealed class SimulatedIggyServerTests : IDisposable
         Assert.False(_server.IsConnected(consumer));
         Assert.Empty(_server.Inspect(Stream, Topic).Groups[Group].Members);
         var again = _server.Connect();
-        Assert.Equal(IggyErrorCodes.ConsumerGroupMemberNotFound, Assert.Throws<IggyServerException>(() => _server.PollNext(again, Stream, Topic, Group, 10)).StatusCode);
+        Assert.Equal(IggyErrorCodes.ConsumerGroupMemberNotFound, Assert.Throws<IggyStatusException>(() => _server.PollNext(again, Stream, Topic, Group, 10)).StatusCode);
         _server.JoinConsumerGroup(again, Stream, Topic, Group);
         Assert.Equal([2UL], Offsets(_server.PollNext(again, Stream, Topic, Group, 10)));
         Assert.Equal(0, _server.Append(again, Stream, Topic, Batch(9, 1), "p"));
