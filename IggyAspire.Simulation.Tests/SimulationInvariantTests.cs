@@ -40,6 +40,46 @@ public sealed class SimulationInvariantTests
         Assert.True(result.Passed, $"seed {seed}: {string.Join("; ", result.Violations)}");
     }
 
+    // Seeds the report command flagged at 10,000 messages with two batches "per kill": each killed instance had, in an
+    // earlier session, lost a store (request lost) just before its connection closed (seed 112: a dropped connection;
+    // seed 196: the server restart), and the other consumer processed that batch again; the kill itself redelivered
+    // one batch. The earlier batch belongs to the session the drop or restart ended, not to the kill.
+    [Theory]
+    [InlineData(112)]
+    [InlineData(196)]
+    public void A_batch_redelivered_after_an_earlier_session_ended_is_not_counted_against_the_kill(int seed)
+    {
+        var result = SimulationRun.Execute(new SimulationOptions { Seed = seed, Messages = 10_000, ConsumerKills = 5, ProducerKills = 1, ServerRestarts = 1, ConnectionDrops = 2 });
+
+        Assert.True(result.Passed, $"seed {seed}: {string.Join("; ", result.Violations)}");
+        Assert.All(result.DuplicatesPerConsumerKill, duplicates => Assert.InRange(duplicates, 0, 10));
+    }
+
+    [Fact]
+    public void Duplicates_are_attributed_to_the_session_that_processed_them_last()
+    {
+        // consumer-a processed partition 0 offsets 0..1 as client 1, its connection dropped, then offsets 2..3 as
+        // client 3 before it was killed; consumer-b processed all four again as client 2.
+        ProcessedMessage[] processed =
+        [
+            new(0, "consumer-a", 1, 0, 0, 100),
+            new(1, "consumer-a", 1, 0, 1, 101),
+            new(2, "consumer-a", 3, 0, 2, 102),
+            new(3, "consumer-a", 3, 0, 3, 103),
+            new(4, "consumer-b", 2, 0, 0, 100),
+            new(5, "consumer-b", 2, 0, 1, 101),
+            new(6, "consumer-b", 2, 0, 2, 102),
+            new(7, "consumer-b", 2, 0, 3, 103),
+        ];
+
+        var perSession = Invariants.DuplicatesPerSession(processed);
+
+        Assert.Equal(2, perSession[("consumer-a", 1)]);
+        Assert.Equal(2, perSession[("consumer-a", 3)]);
+        Assert.False(perSession.ContainsKey(("consumer-b", 2)));
+        Assert.Equal([2, 0], Invariants.DuplicatesPerKill([("consumer-a", 3), ("consumer-b", null)], perSession));
+    }
+
     [Fact]
     public void The_faults_happen_and_the_figures_show_them()
     {
@@ -62,6 +102,19 @@ public sealed class SimulationInvariantTests
 
         Assert.Equal(first with { Violations = [] }, second with { Violations = [] }, SimulationResultComparer.Instance);
         Assert.NotEqual(first.Fingerprint, other.Fingerprint);
+    }
+
+    [Fact]
+    public void The_trace_shows_the_run_without_changing_it()
+    {
+        var plain = SimulationRun.Execute(Run with { Seed = 7 });
+        var traced = SimulationRun.Execute(Run with { Seed = 7, Trace = true });
+
+        Assert.Null(plain.Trace);
+        Assert.Equal(plain with { Violations = [] }, traced with { Violations = [], Trace = null }, SimulationResultComparer.Instance);
+        Assert.Contains(traced.Trace!, line => line.Contains("KILLED", StringComparison.Ordinal));
+        Assert.Contains(traced.Trace!, line => line.Contains("StoreOffset (client ", StringComparison.Ordinal) && line.Contains(" offset ", StringComparison.Ordinal));
+        Assert.Contains(traced.Trace!, line => line.Contains("group: client ", StringComparison.Ordinal));
     }
 
     [Fact]

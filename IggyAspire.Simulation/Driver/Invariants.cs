@@ -13,21 +13,24 @@ internal static class Invariants
     }
 
     /// <summary>
-    /// Per killed consumer instance: the log entries it was the last to process before it died that another instance
-    /// processed again afterwards. At-least-once with a commit after each batch bounds it by one poll batch.
+    /// Per consumer session (an instance's connection as one client id, ended by a kill, a dropped connection or a
+    /// server restart): the log entries it was the last to process that another session processed again afterwards.
+    /// At-least-once with a commit after each batch bounds it by one poll batch, the one whose store the session's end
+    /// cut off: a batch redelivered because a drop or a restart ended an earlier session of the instance belongs to
+    /// that session, not to the instance's kill.
     /// </summary>
-    public static IReadOnlyList<int> DuplicatesPerKill(IEnumerable<string> killedInstances, IReadOnlyList<ProcessedMessage> processed)
+    public static IReadOnlyDictionary<(string Instance, long Session), int> DuplicatesPerSession(IReadOnlyList<ProcessedMessage> processed)
     {
         var lastProcessing = new Dictionary<(uint, ulong), ProcessedMessage>();
-        var reprocessedAfter = new Dictionary<string, HashSet<(uint, ulong)>>();
+        var reprocessedAfter = new Dictionary<(string, long), HashSet<(uint, ulong)>>();
         foreach (var message in processed)
         {
             var entry = (message.PartitionId, message.Offset);
-            if (lastProcessing.TryGetValue(entry, out var previous) && previous.Instance != message.Instance)
+            if (lastProcessing.TryGetValue(entry, out var previous) && (previous.Instance, previous.Session) != (message.Instance, message.Session))
             {
-                if (!reprocessedAfter.TryGetValue(previous.Instance, out var entries))
+                if (!reprocessedAfter.TryGetValue((previous.Instance, previous.Session), out var entries))
                 {
-                    reprocessedAfter[previous.Instance] = entries = [];
+                    reprocessedAfter[(previous.Instance, previous.Session)] = entries = [];
                 }
 
                 entries.Add(entry);
@@ -36,8 +39,13 @@ internal static class Invariants
             lastProcessing[entry] = message;
         }
 
-        return killedInstances.Select(instance => reprocessedAfter.TryGetValue(instance, out var entries) ? entries.Count : 0).ToList();
+        return reprocessedAfter.ToDictionary(pair => pair.Key, pair => pair.Value.Count);
     }
+
+    /// <summary>Per kill, the duplicates of the session it ended (0 when the instance was not connected at the time).</summary>
+    public static IReadOnlyList<int> DuplicatesPerKill(
+        IEnumerable<(string Instance, long? Session)> kills, IReadOnlyDictionary<(string Instance, long Session), int> perSession) =>
+        kills.Select(kill => kill.Session is { } session ? perSession.GetValueOrDefault((kill.Instance, session)) : 0).ToList();
 
     /// <summary>Processings of a log entry beyond its first.</summary>
     public static int RedeliveryDuplicates(IEnumerable<ProcessedMessage> processed) =>

@@ -12,12 +12,18 @@ internal sealed class ProcessingRecorder
 {
     public List<ProcessedMessage> Processed { get; } = [];
 
+    /// <summary>Given every other record (joined, a failed poll or store) as instance and text: the run's trace.</summary>
+    public Action<string, string>? OtherRecords { get; set; }
+
     public int SkippedInvalidPayloads { get; private set; }
 
-    /// <summary>The logger for one consumer instance; its records carry <paramref name="instance"/>.</summary>
-    public ILogger<MessageConsumer> LoggerFor(string instance) => new InstanceLogger(this, instance);
+    /// <summary>
+    /// The logger for one consumer instance; its records carry <paramref name="instance"/> and the client id
+    /// <paramref name="session"/> gives when the record is written (the session that polled the message).
+    /// </summary>
+    public ILogger<MessageConsumer> LoggerFor(string instance, Func<long?>? session = null) => new InstanceLogger(this, instance, session ?? (() => null));
 
-    private void Observe(string instance, IReadOnlyList<KeyValuePair<string, object?>> state)
+    private void Observe(string instance, long? session, IReadOnlyList<KeyValuePair<string, object?>> state, string text)
     {
         var format = state.FirstOrDefault(pair => pair.Key == "{OriginalFormat}").Value as string ?? "";
         if (format.StartsWith("Consumed message", StringComparison.Ordinal))
@@ -25,6 +31,7 @@ internal sealed class ProcessingRecorder
             Processed.Add(new ProcessedMessage(
                 Processed.Count,
                 instance,
+                session ?? 0,
                 (uint)Value(state, "PartitionId"),
                 (ulong)Value(state, "Offset"),
                 (long)Value(state, "MessageId")));
@@ -33,12 +40,16 @@ internal sealed class ProcessingRecorder
         {
             SkippedInvalidPayloads++;
         }
+        else
+        {
+            OtherRecords?.Invoke(instance, text);
+        }
     }
 
     private static object Value(IReadOnlyList<KeyValuePair<string, object?>> state, string key) =>
         state.First(pair => pair.Key == key).Value ?? throw new InvalidOperationException($"The consumer's log has no {key}.");
 
-    private sealed class InstanceLogger(ProcessingRecorder recorder, string instance) : ILogger<MessageConsumer>
+    private sealed class InstanceLogger(ProcessingRecorder recorder, string instance, Func<long?> session) : ILogger<MessageConsumer>
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -49,7 +60,7 @@ internal sealed class ProcessingRecorder
         {
             if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
             {
-                recorder.Observe(instance, values);
+                recorder.Observe(instance, session(), values, recorder.OtherRecords is null ? "" : formatter(state, exception));
             }
         }
     }

@@ -33,6 +33,9 @@ internal sealed record SimulationOptions
 
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Keep a readable line per call and event in <see cref="SimulationResult.Trace"/> (it does not change the run).</summary>
+    public bool Trace { get; init; }
+
     /// <summary>How long a killed worker or a stopped server stays down before it starts again.</summary>
     public TimeSpan Downtime { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -26,7 +26,7 @@ internal sealed record SimulationResult
     /// <summary>An id processed from two log entries: a send whose answer was lost, sent again, appended twice.</summary>
     public required int UnknownOutcomeDuplicates { get; init; }
 
-    /// <summary>Per killed consumer instance: log entries it processed that were processed again after it died.</summary>
+    /// <summary>Per kill: log entries the killed instance processed in the session the kill ended that another session processed again.</summary>
     public required IReadOnlyList<int> DuplicatesPerConsumerKill { get; init; }
 
     public int WorstDuplicatesPerConsumerKill => DuplicatesPerConsumerKill.DefaultIfEmpty(0).Max();
@@ -51,6 +51,9 @@ internal sealed record SimulationResult
     public required ulong Fingerprint { get; init; }
 
     public required IReadOnlyList<string> Violations { get; init; }
+
+    /// <summary>With <see cref="SimulationOptions.Trace"/>: every call (client, arguments, outcome), connection, kill, restart and group assignment, in order.</summary>
+    public IReadOnlyList<string>? Trace { get; init; }
 
     public bool Passed => Violations.Count == 0;
 }

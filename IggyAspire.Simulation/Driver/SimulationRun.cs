@@ -38,7 +38,7 @@ internal sealed class SimulationRun : IDisposable
     private readonly WorkerProcess?[] _consumers = new WorkerProcess?[2];
     private readonly TimeSpan?[] _consumerRestarts = new TimeSpan?[2];
     private readonly int[] _consumerGenerations = new int[2];
-    private readonly List<string> _killedConsumers = [];
+    private readonly List<(string Instance, long? Session)> _killedConsumers = [];
     private readonly List<int> _acknowledgedAtRestart = [];
     private readonly List<Disruption> _disruptions;
     private readonly DateTimeOffset _start;
@@ -48,6 +48,7 @@ internal sealed class SimulationRun : IDisposable
     private int _producerGeneration;
     private int _producerKills;
     private bool _producing = true;
+    private string? _tracedGroup;
 
     private SimulationRun(SimulationOptions options)
     {
@@ -58,6 +59,11 @@ internal sealed class SimulationRun : IDisposable
         _faults = new FaultSchedule(_random, options.Faults);
         _start = _clock.GetUtcNow();
         _disruptions = ScheduleDisruptions();
+        if (options.Trace)
+        {
+            _calls.StartTrace(_start);
+            _recorder.OtherRecords = (instance, text) => _calls.Note(_clock.GetUtcNow(), instance, text);
+        }
     }
 
     /// <summary>How long production takes without faults: the window the disruptions are spread over.</summary>
@@ -92,9 +98,11 @@ internal sealed class SimulationRun : IDisposable
         while (!Finished() && Elapsed < giveUpAt)
         {
             _clock.Advance(Step);
+            TraceGroup();
             ApplyDueDisruptions();
             RestartWhatIsDue();
             RestartWorkersThatExited();
+            TraceGroup();
             if (_producing && _calls.Acknowledged.Count >= _options.Messages)
             {
                 _producing = false;
@@ -138,6 +146,7 @@ internal sealed class SimulationRun : IDisposable
                     _producerRestart = Elapsed + _options.Downtime;
                     break;
                 case DisruptionKind.RestartServer when _server.IsUp:
+                    _calls.Note(_clock.GetUtcNow(), "server", "STOPPED");
                     _server.Stop();
                     _serverStart = Elapsed + _options.Downtime;
                     break;
@@ -164,9 +173,9 @@ internal sealed class SimulationRun : IDisposable
             consumer = other;
         }
 
+        _killedConsumers.Add((consumer.Instance, consumer.Connection.ClientId));
         consumer.Kill();
         consumer.Dispose();
-        _killedConsumers.Add(consumer.Instance);
         _consumers[slot] = null;
         _consumerRestarts[slot] = Elapsed + _options.Downtime;
     }
@@ -176,6 +185,7 @@ internal sealed class SimulationRun : IDisposable
         if (_serverStart <= Elapsed)
         {
             _serverStart = null;
+            _calls.Note(_clock.GetUtcNow(), "server", "STARTED");
             _server.Start();
             _acknowledgedAtRestart.Add(_calls.Acknowledged.Count);
         }
@@ -235,6 +245,22 @@ internal sealed class SimulationRun : IDisposable
             || (partition.StoredOffsets.TryGetValue(Group, out var stored) && stored == partition.CurrentOffset));
     }
 
+    /// <summary>With a trace, the group's assignment whenever it changed (after a join, a leave, a revocation).</summary>
+    private void TraceGroup()
+    {
+        if (!_options.Trace)
+        {
+            return;
+        }
+
+        var group = _server.DescribeGroup(Stream, Topic, Group);
+        if (group != _tracedGroup)
+        {
+            _tracedGroup = group;
+            _calls.Note(_clock.GetUtcNow(), "server", $"group: {group}");
+        }
+    }
+
     private void StartProducer()
     {
         var instance = $"producer#{++_producerGeneration}";
@@ -256,6 +282,7 @@ internal sealed class SimulationRun : IDisposable
     {
         var instance = $"consumer-{(char)('a' + slot)}#{++_consumerGenerations[slot]}";
         var connection = Connect(instance);
+        _calls.Note(_clock.GetUtcNow(), instance, "started");
         var topology = MsOptions.Create(Topology());
         var consumer = new MessageConsumer(
             connection,
@@ -264,7 +291,7 @@ internal sealed class SimulationRun : IDisposable
             MsOptions.Create(new ConsumerOptions { BatchSize = _options.ConsumerBatchSize, PollInterval = _options.PollInterval }),
             _instrumentation,
             _clock,
-            _recorder.LoggerFor(instance));
+            _recorder.LoggerFor(instance, () => connection.ClientId));
         var stopping = new CancellationTokenSource();
         _consumers[slot] = new WorkerProcess(instance, connection, stopping, consumer.RunAsync(stopping.Token));
     }
@@ -293,7 +320,8 @@ internal sealed class SimulationRun : IDisposable
         var topic = _server.Inspect(Stream, Topic);
         var processed = _recorder.Processed;
         var lost = Invariants.Lost(_calls.Acknowledged, processed).ToList();
-        var perKill = Invariants.DuplicatesPerKill(_killedConsumers, processed);
+        var perSession = Invariants.DuplicatesPerSession(processed);
+        var perKill = Invariants.DuplicatesPerKill(_killedConsumers, perSession);
         var violations = new List<string>();
         if (lost.Count > 0)
         {
@@ -303,7 +331,11 @@ internal sealed class SimulationRun : IDisposable
         violations.AddRange(perKill
             .Select((duplicates, kill) => (duplicates, kill))
             .Where(pair => pair.duplicates > _options.ConsumerBatchSize)
-            .Select(pair => $"killing {_killedConsumers[pair.kill]} redelivered {pair.duplicates} messages, more than one poll batch ({_options.ConsumerBatchSize})"));
+            .Select(pair => $"killing {_killedConsumers[pair.kill].Instance} (client {_killedConsumers[pair.kill].Session}) redelivered {pair.duplicates} messages, more than one poll batch ({_options.ConsumerBatchSize})"));
+        violations.AddRange(perSession
+            .Where(pair => pair.Value > _options.ConsumerBatchSize && !_killedConsumers.Contains(pair.Key))
+            .OrderBy(pair => pair.Key.Session)
+            .Select(pair => $"{pair.Key.Instance} as client {pair.Key.Session} (a session a drop or a restart ended, or still open) redelivered {pair.Value} messages, more than one poll batch ({_options.ConsumerBatchSize})"));
         violations.AddRange(Invariants.OrderViolations(processed).Take(10));
         violations.AddRange(Invariants.ReusedIds(topic).Take(10));
         if (_calls.CallsOffTheDriverThread > 0)
@@ -333,6 +365,7 @@ internal sealed class SimulationRun : IDisposable
             SimulatedTime = finishedAt,
             Fingerprint = _calls.Fingerprint,
             Violations = violations,
+            Trace = _options.Trace ? [.. _calls.Trace] : null,
         };
     }
 }

@@ -22,9 +22,13 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
 
     public string Owner => owner;
 
+    /// <summary>The client id of the current session at the server; null before the first call and after a close.</summary>
+    public long? ClientId => _clientId;
+
     /// <summary>The process died: the server sees the connection close, and nothing the process awaited ever returns.</summary>
     public void Kill()
     {
+        log.Note(clock.GetUtcNow(), owner, "KILLED");
         _killed = true;
         Drop();
     }
@@ -34,6 +38,7 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
     {
         if (_clientId is { } clientId)
         {
+            log.Note(clock.GetUtcNow(), owner, $"connection of client {clientId} closed");
             server.Disconnect(clientId);
         }
 
@@ -72,7 +77,7 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
         {
             server.StoreOffset(clientId, stream, topic, group, partitionId, offset);
             return true;
-        }, cancellationToken);
+        }, cancellationToken, $"partition {partitionId} offset {offset}");
 
     public Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken) =>
         CallAsync(TransportOperation.GetOffsets, clientId => server.GetOffsets(clientId, stream, topic, group, partitionId), cancellationToken);
@@ -102,7 +107,8 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
         }
     }
 
-    private async Task<T> CallAsync<T>(TransportOperation operation, Func<long, T> apply, CancellationToken cancellationToken)
+    // arguments: the call's arguments as the trace shows them.
+    private async Task<T> CallAsync<T>(TransportOperation operation, Func<long, T> apply, CancellationToken cancellationToken, string? arguments = null)
     {
         if (_killed)
         {
@@ -120,7 +126,7 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
         if (fault == FaultKind.FailBeforeApplying || !server.IsConnected(clientId))
         {
             var reason = fault == FaultKind.FailBeforeApplying ? "request lost" : "connection closed";
-            Record(operation, reason);
+            Record(operation, reason, clientId, arguments);
             log.Failed($"{operation}: {reason}");
             throw new IOException($"{operation}: {reason} (injected)");
         }
@@ -146,7 +152,7 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
         if (fault == FaultKind.FailAfterApplying || !server.IsConnected(clientId))
         {
             var reason = fault == FaultKind.FailAfterApplying ? "answer lost" : "connection closed after applying";
-            Record(operation, reason);
+            Record(operation, reason, clientId, TracedOutcome(arguments, result));
             log.Failed($"{operation}: {reason}");
             if (operation == TransportOperation.Send && refused is null)
             {
@@ -158,11 +164,11 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
 
         if (refused is not null)
         {
-            Record(operation, $"status {refused.StatusCode}");
+            Record(operation, $"status {refused.StatusCode}", clientId, arguments);
             throw refused;
         }
 
-        Record(operation, result is PolledBatch batch ? $"partition {batch.PartitionId}, {batch.Messages.Count} messages" : "ok");
+        Record(operation, result is PolledBatch batch ? $"partition {batch.PartitionId}, {batch.Messages.Count} messages" : "ok", clientId, TracedOutcome(arguments, result));
         return result;
     }
 
@@ -176,10 +182,18 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
 
         _clientId = null;
         _clientId = server.Connect();
+        log.Note(clock.GetUtcNow(), owner, $"connected as client {_clientId}");
         return _clientId.Value;
     }
 
-    private void Record(TransportOperation operation, string outcome) => log.Record(clock.GetUtcNow(), owner, operation.ToString(), outcome);
+    private void Record(TransportOperation operation, string outcome, long clientId, string? detail) =>
+        log.Record(clock.GetUtcNow(), owner, operation.ToString(), outcome, detail is null ? $"(client {clientId})" : $"(client {clientId}) {detail}");
+
+    /// <summary>For the trace: the offsets a poll returned (its answer lost or not), else the call's arguments.</summary>
+    private static string? TracedOutcome<T>(string? arguments, T result) =>
+        result is PolledBatch { Messages.Count: > 0 } batch
+            ? $"got partition {batch.PartitionId} offsets {batch.Messages[0].Offset}..{batch.Messages[^1].Offset}"
+            : arguments;
 
     private static Task<T> Never<T>() => new TaskCompletionSource<T>().Task;
 }

@@ -181,6 +181,15 @@ internal sealed class SimulatedConsumerGroup(string name, int partitionCount)
         }
     }
 
+    /// <summary>For the trace: each member's client and partitions, a pending revocation as <c>p→client</c>.</summary>
+    public string Describe() =>
+        Members.Any()
+            ? string.Join("; ", Members.Select(entry =>
+                $"client {entry.Member.ClientId} [{string.Join(",", entry.Member.Partitions)}]"
+                + string.Concat(entry.Member.PendingRevocations.Select(revocation =>
+                    $" revoking {revocation.PartitionId}→client {(revocation.TargetSlab < _slots.Count ? _slots[revocation.TargetSlab]?.ClientId : null)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "gone"}"))))
+            : "no members";
+
     /// <summary>
     /// Whether the revocation of <paramref name="partition"/> can complete: nothing was polled from it by the group,
     /// or the group's stored offset reached the last polled one (consumer_group.rs:235-248, consumer_offsets.rs:438-452).

@@ -254,6 +254,12 @@ internal sealed class SimulatedIggyServer
             .ToList();
     }
 
+    /// <summary>For the trace: the group's members and their partitions, or that it does not exist yet.</summary>
+    public string DescribeGroup(string stream, string topic, string group) =>
+        _streams.TryGetValue(stream, out var topics) && topics.TryGetValue(topic, out var found) && found.Groups.TryGetValue(group, out var consumerGroup)
+            ? consumerGroup.Describe()
+            : "not created";
+
     /// <summary>The topic as stored, for the simulation's checks.</summary>
     public SimulatedTopic Inspect(string stream, string topic) => FindTopic(stream, topic);
 

@@ -8,14 +8,16 @@ namespace IggyAspire.Simulation;
 internal sealed record ReportOptions(int FirstSeed, int Seeds, SimulationOptions Run)
 {
     public const string Usage =
-        "Usage: dotnet run --project IggyAspire.Simulation -- [--messages N] [--kills N] [--restarts N] [--producer-kills N] [--drops N] [--seeds N] [--seed S]\n" +
+        "Usage: dotnet run --project IggyAspire.Simulation -- [--messages N] [--kills N] [--restarts N] [--producer-kills N] [--drops N] [--seeds N] [--seed S] [--trace]\n" +
         "  --messages        acknowledged ids per run before production stops (default 300)\n" +
         "  --kills           consumer kills per run (default 2)\n" +
         "  --restarts        server restarts per run (default 1)\n" +
         "  --producer-kills  producer kills per run (default 1)\n" +
         "  --drops           dropped connections per run (default 2)\n" +
         "  --seeds           how many consecutive seeds to run (default 1)\n" +
-        "  --seed            the first seed (default 1); a failing seed is replayed with --seed S --seeds 1";
+        "  --seed            the first seed (default 1); a failing seed is replayed with --seed S --seeds 1\n" +
+        "  --trace           print each seed's trace first: every call (client, arguments, outcome), connection, kill,\n" +
+        "                    restart and group assignment, with the simulated time";
 
     public static bool TryParse(IReadOnlyList<string> args, [NotNullWhen(true)] out ReportOptions? options, [NotNullWhen(false)] out string? error)
     {
@@ -29,6 +31,8 @@ internal sealed record ReportOptions(int FirstSeed, int Seeds, SimulationOptions
             ["--seeds"] = 1,
             ["--seed"] = 1,
         };
+        var trace = args.Contains("--trace");
+        args = [.. args.Where(arg => arg != "--trace")];
         for (var i = 0; i < args.Count; i += 2)
         {
             if (!values.ContainsKey(args[i]))
@@ -59,6 +63,7 @@ internal sealed record ReportOptions(int FirstSeed, int Seeds, SimulationOptions
             ServerRestarts = values["--restarts"],
             ProducerKills = values["--producer-kills"],
             ConnectionDrops = values["--drops"],
+            Trace = trace,
         };
         (options, error) = (new ReportOptions(values["--seed"], values["--seeds"], run), null);
         return true;

@@ -22,6 +22,11 @@ internal sealed class SimulationReport
         {
             var result = SimulationRun.Execute(options.Run with { Seed = seed });
             report._results.Add(result);
+            foreach (var line in result.Trace ?? [])
+            {
+                progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed {seed} {line}"));
+            }
+
             if (!result.Passed)
             {
                 progress.WriteLine($"seed {seed} FAILED (replay: --seed {seed} --seeds 1): {string.Join("; ", result.Violations)}");
