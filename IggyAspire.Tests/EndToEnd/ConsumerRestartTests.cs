@@ -12,7 +12,7 @@ namespace IggyAspire.Tests.EndToEnd;
 [Collection(EndToEndGroup.Name)]
 public sealed class ConsumerRestartTests
 {
-    [Fact]
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public async Task Restarted_consumers_resume_after_their_stored_offsets_with_no_replay_and_no_gap()
     {
         var environment = (await EndToEndEnvironment.CurrentAsync()).Require();

@@ -9,4 +9,10 @@ namespace IggyAspire.Tests.EndToEnd;
 public sealed class EndToEndGroup
 {
     public const string Name = "End-to-end: the whole AppHost";
+
+    /// <summary>
+    /// Each end-to-end test's own limit, in milliseconds: above the harness's longest bounded waits (starting 5 minutes,
+    /// each observation 2), so a hang the waits do not cover still ends the test with a failure, not the run.
+    /// </summary>
+    public const int TestTimeout = 15 * 60 * 1000;
 }

@@ -17,7 +17,7 @@ public sealed class RunningAppTests(RunningAppFixture fixture) : IClassFixture<R
     // spread over the partitions, so about ten seconds).
     private const int ConsumptionsPerPartition = 3;
 
-    [Fact]
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public void Iggy_the_producer_and_both_consumer_replicas_are_running_and_healthy()
     {
         var app = fixture.App;
@@ -32,7 +32,7 @@ public sealed class RunningAppTests(RunningAppFixture fixture) : IClassFixture<R
         }
     }
 
-    [Fact]
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public async Task The_server_answers_ping_and_logs_in_the_root_user_with_the_generated_password_only()
     {
         var app = fixture.App;
@@ -47,7 +47,7 @@ public sealed class RunningAppTests(RunningAppFixture fixture) : IClassFixture<R
         Assert.False(refused.IsSuccessStatusCode, $"A wrong password was accepted ({(int)refused.StatusCode}).");
     }
 
-    [Fact]
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public async Task The_web_UI_is_served_at_ui_on_the_http_endpoint_as_the_dashboard_links_it()
     {
         using var http = fixture.App.CreateIggyHttpClient();
@@ -58,7 +58,7 @@ public sealed class RunningAppTests(RunningAppFixture fixture) : IClassFixture<R
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
     }
 
-    [Fact]
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public async Task The_consumers_process_what_the_producer_sends_in_order_within_each_partition()
     {
         var app = fixture.App;
@@ -82,7 +82,7 @@ public sealed class RunningAppTests(RunningAppFixture fixture) : IClassFixture<R
         Assert.Empty(window.Select(c => c.MessageId).Where(id => id <= lastLoggedSend).Except(log.Sends.Select(s => s.MessageId)));
     }
 
-    [Fact]
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public async Task Sending_and_processing_a_message_share_one_trace()
     {
         var app = fixture.App;
@@ -95,7 +95,7 @@ public sealed class RunningAppTests(RunningAppFixture fixture) : IClassFixture<R
         Assert.Empty(ConsumptionAnalysis.TraceProblems(log.Sends, SentAndConsumed(log)));
     }
 
-    [Fact]
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public async Task Two_consumer_replicas_share_the_partitions_without_processing_any_message_twice()
     {
         var app = fixture.App;

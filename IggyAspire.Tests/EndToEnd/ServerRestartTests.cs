@@ -12,7 +12,7 @@ namespace IggyAspire.Tests.EndToEnd;
 [Collection(EndToEndGroup.Name)]
 public sealed class ServerRestartTests
 {
-    [Fact]
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public async Task Messages_and_stored_offsets_survive_a_server_restart_on_the_data_volume()
     {
         var environment = (await EndToEndEnvironment.CurrentAsync()).Require();

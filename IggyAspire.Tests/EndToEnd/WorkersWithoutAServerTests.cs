@@ -20,7 +20,7 @@ public sealed class WorkersWithoutAServerTests
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan StopWait = TimeSpan.FromMinutes(2);
 
-    [Fact]
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public async Task Each_worker_launches_with_its_configuration_tries_to_connect_and_reports_the_timeout()
     {
         var missing = new OrchestratorProbe(Environment.GetEnvironmentVariable, File.Exists).FindMissing(typeof(Projects.IggyAspire_AppHost).Assembly);
@@ -65,6 +65,28 @@ public sealed class WorkersWithoutAServerTests
                 Assert.DoesNotContain("InvalidOperationException", log, StringComparison.Ordinal);
             }
         }
+    }
+
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
+    public async Task Waiting_for_a_worker_that_exits_fails_at_once_with_its_exit_code_and_last_log_lines()
+    {
+        var missing = new OrchestratorProbe(Environment.GetEnvironmentVariable, File.Exists).FindMissing(typeof(Projects.IggyAspire_AppHost).Assembly);
+        Assert.SkipWhen(missing is not null, $"This test runs the AppHost's workers under Aspire's orchestrator (no container runtime needed). Missing: {missing}");
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(
+            [$"--ConnectionStrings:iggy=iggy://iggy:secret@127.0.0.1:{ClosedPort()}"], cancellationToken);
+        var producer = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "producer");
+        builder.CreateResourceBuilder(producer).WithEnvironment("Iggy__Client__ConnectTimeout", ConnectTimeout.ToString());
+        await using var app = await builder.BuildAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+
+        // The harness's wait for healthy: the producer exits after its connect timeout, long before this wait's own.
+        var stopped = await Assert.ThrowsAsync<ResourceStoppedException>(
+            () => ResourceWaits.WaitForHealthyInstancesAsync(app, producer, TimeSpan.FromMinutes(10), cancellationToken));
+
+        Assert.Contains("(producer) stopped while waiting for it to be healthy", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("exit code 134", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("(Iggy:Client:ConnectTimeout)", stopped.Message, StringComparison.Ordinal);
     }
 
     private static int ClosedPort()

@@ -1,5 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace IggyAspire.Tests.EndToEnd.Harness;
@@ -11,9 +13,12 @@ namespace IggyAspire.Tests.EndToEnd.Harness;
 /// </summary>
 internal static class ResourceWaits
 {
+    private const int LastLogLines = 20;
+
     /// <summary>Waits until as many instances as the resource has replicas are healthy; returns their ids.</summary>
+    /// <exception cref="ResourceStoppedException">An instance stopped first: waiting on would only run into the timeout.</exception>
     public static Task<IReadOnlyList<string>> WaitForHealthyInstancesAsync(DistributedApplication app, IResource resource, TimeSpan timeout, CancellationToken cancellationToken) =>
-        WaitForInstancesAsync(app, resource, snapshot => snapshot.HealthStatus == HealthStatus.Healthy, "healthy", timeout, cancellationToken);
+        WaitForInstancesAsync(app, resource, snapshot => snapshot.HealthStatus == HealthStatus.Healthy, "healthy", timeout, cancellationToken, failWhenStopped: true);
 
     /// <summary>Waits until every instance of the resource has stopped (a terminal state such as Exited or Finished).</summary>
     public static Task<IReadOnlyList<string>> WaitForStoppedInstancesAsync(DistributedApplication app, IResource resource, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -25,7 +30,8 @@ internal static class ResourceWaits
         Func<CustomResourceSnapshot, bool> reached,
         string what,
         TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool failWhenStopped = false)
     {
         var replicas = resource.GetReplicaCount();
         var latest = new Dictionary<string, CustomResourceSnapshot>();
@@ -41,6 +47,11 @@ internal static class ResourceWaits
                 }
 
                 latest[resourceEvent.ResourceId] = resourceEvent.Snapshot;
+                if (failWhenStopped && IsStopped(resourceEvent.Snapshot))
+                {
+                    throw await StoppedAsync(app, resource, resourceEvent.ResourceId, resourceEvent.Snapshot, what).ConfigureAwait(false);
+                }
+
                 if (latest.Count == replicas && latest.Values.All(reached))
                 {
                     return [.. latest.Keys.Order(StringComparer.Ordinal)];
@@ -56,5 +67,21 @@ internal static class ResourceWaits
             ? "no state at all"
             : string.Join(", ", latest.Select(i => $"{i.Key}: {i.Value.State?.Text ?? "no state"}, health {i.Value.HealthStatus?.ToString() ?? "unknown"}"));
         throw new TimeoutException($"Waited {timeout} for the {replicas} instance(s) of '{resource.Name}' to be {what}; last seen: {seen}.");
+    }
+
+    private static bool IsStopped(CustomResourceSnapshot snapshot) =>
+        snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state);
+
+    private static async Task<ResourceStoppedException> StoppedAsync(DistributedApplication app, IResource resource, string instance, CustomResourceSnapshot snapshot, string what)
+    {
+        var lines = new List<string>();
+        await foreach (var batch in app.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(instance).ConfigureAwait(false))
+        {
+            lines.AddRange(batch.Select(line => line.Content));
+        }
+
+        var last = lines.TakeLast(LastLogLines);
+        return new ResourceStoppedException(
+            $"'{instance}' ({resource.Name}) stopped while waiting for it to be {what}: state {snapshot.State?.Text}, exit code {snapshot.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}. Its last {LastLogLines} log lines:{Environment.NewLine}{string.Join(Environment.NewLine, last)}");
     }
 }
