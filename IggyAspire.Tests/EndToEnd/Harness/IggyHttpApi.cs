@@ -5,8 +5,11 @@ using System.Text.Json.Nodes;
 
 namespace IggyAspire.Tests.EndToEnd.Harness;
 
-/// <summary>What the server says about a topic: its partitions and the offset of the last message in each.</summary>
-internal sealed record TopicState(uint PartitionsCount, IReadOnlyDictionary<uint, ulong> CurrentOffsets);
+/// <summary>
+/// What the server says about a topic: its partitions, the offset of the last message in each, and how many messages
+/// it holds in all (<c>messages_count</c>, the sum over its partitions).
+/// </summary>
+internal sealed record TopicState(uint PartitionsCount, IReadOnlyDictionary<uint, ulong> CurrentOffsets, ulong MessagesCount);
 
 /// <summary>
 /// The few calls of Iggy's HTTP API (server 0.8.0) the tests make on the <c>http</c> endpoint: <c>GET /ping</c>,
@@ -47,6 +50,6 @@ internal sealed class IggyHttpApi(HttpClient http)
         using var json = JsonDocument.Parse(body);
         var partitions = json.RootElement.GetProperty("partitions").EnumerateArray()
             .ToDictionary(p => p.GetProperty("id").GetUInt32(), p => p.GetProperty("current_offset").GetUInt64());
-        return new TopicState(json.RootElement.GetProperty("partitions_count").GetUInt32(), partitions);
+        return new TopicState(json.RootElement.GetProperty("partitions_count").GetUInt32(), partitions, json.RootElement.GetProperty("messages_count").GetUInt64());
     }
 }
