@@ -37,6 +37,13 @@ internal sealed class FakeIggyHttpServer : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>
+    /// Sees each request once it is recorded and authorized; a result it returns answers the request instead of the
+    /// route (a refusal the server could give), null lets the route answer. It may also wait, to look at the AppHost
+    /// while a call is in flight.
+    /// </summary>
+    public Func<RecordedRequest, Task<IResult?>>? Intercept { get; set; }
+
     public Uri BaseAddress => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
     public int Port => BaseAddress.Port;
@@ -103,12 +110,19 @@ internal sealed class FakeIggyHttpServer : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             context.Request.Body.Position = 0;
-            Requests.Enqueue(new RecordedRequest(context.Request.Method, Uri.UnescapeDataString(context.Request.Path.Value ?? ""), context.Request.Headers.Authorization.ToString(), body));
+            var recorded = new RecordedRequest(context.Request.Method, Uri.UnescapeDataString(context.Request.Path.Value ?? ""), context.Request.Headers.Authorization.ToString(), body);
+            Requests.Enqueue(recorded);
 
             // jwt/middleware.rs:36-70: every path but the public ones needs "Bearer <token>", else a bare 401.
             if (context.Request.Path != "/users/login" && context.Request.Headers.Authorization.ToString() != $"Bearer {Token}")
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            if (Intercept is { } intercept && await intercept(recorded) is { } answer)
+            {
+                await answer.ExecuteAsync(context);
                 return;
             }
 
@@ -252,7 +266,7 @@ internal sealed class FakeIggyHttpServer : IAsyncDisposable
     };
 
     // error.rs:35-41, 82-108: {"id","code","reason","field"}.
-    private static IResult Error(HttpStatusCode status, uint id, string code, string reason, string? field = null) =>
+    public static IResult Error(HttpStatusCode status, uint id, string code, string reason, string? field = null) =>
         Results.Json(new JsonObject { ["id"] = id, ["code"] = code, ["reason"] = reason, ["field"] = field }, statusCode: (int)status);
 
     // error.rs:68-76: CustomError::ResourceNotFound.

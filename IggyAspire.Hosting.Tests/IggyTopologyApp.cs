@@ -34,13 +34,14 @@ internal sealed class IggyTopologyApp : IDisposable
 
     public IggyConsumerGroupResource Group { get; }
 
-    public static IggyTopologyApp Create(FakeIggyHttpServer server, int partitions = 3, string password = "secret")
+    public static IggyTopologyApp Create(FakeIggyHttpServer server, int partitions = 3, string password = "secret", Action<IDistributedApplicationBuilder>? configure = null)
     {
         var builder = AppModelBuilder.Create();
         builder.Configuration["Parameters:iggy-password"] = password;
         var iggy = builder.AddIggy("iggy");
         var topic = iggy.AddStream("demo-stream").AddTopic("demo-topic", partitions);
         var group = topic.AddConsumerGroup("demo-consumers");
+        configure?.Invoke(builder);
         var app = builder.Build();
         IggyEndpoints.Allocate(iggy.Resource, "http", server.Port, "127.0.0.1");
         return new IggyTopologyApp(builder, app, iggy, topic, group);
