@@ -54,16 +54,17 @@ internal static class IggyStatsSummary
     private static string Size(JsonElement value) =>
         value.ValueKind == JsonValueKind.Number ? string.Create(CultureInfo.InvariantCulture, $"{value.GetRawText()} B") : Plain(value);
 
+    // JsonElement's TryGet* throw, rather than answer false, for an element that is not a number: check the kind first.
     private static string Percent(JsonElement value) =>
-        value.TryGetDouble(out var percent) ? string.Create(CultureInfo.InvariantCulture, $"{percent:0.#} %") : Plain(value);
+        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var percent) ? string.Create(CultureInfo.InvariantCulture, $"{percent:0.#} %") : Plain(value);
 
     private static string Duration(JsonElement value) =>
-        value.TryGetUInt64(out var micros)
+        value.ValueKind == JsonValueKind.Number && value.TryGetUInt64(out var micros)
             ? TimeSpan.FromMicroseconds(micros).ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture)
             : Plain(value);
 
     private static string Timestamp(JsonElement value) =>
-        value.TryGetInt64(out var micros)
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var micros)
             ? DateTimeOffset.UnixEpoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond).ToString("u", CultureInfo.InvariantCulture)
             : Plain(value);
 }
