@@ -39,6 +39,9 @@ internal sealed class SimulationRun : IDisposable
     private readonly TimeSpan?[] _consumerRestarts = new TimeSpan?[2];
     private readonly int[] _consumerGenerations = new int[2];
     private readonly List<(string Instance, long? Session)> _killedConsumers = [];
+
+    // Killed instances stay reachable until the run ends, so that nothing of theirs is finalized (see InstanceClock).
+    private readonly List<WorkerProcess> _killed = [];
     private readonly List<int> _acknowledgedAtRestart = [];
     private readonly List<Disruption> _disruptions;
     private readonly DateTimeOffset _start;
@@ -79,6 +82,11 @@ internal sealed class SimulationRun : IDisposable
 
     public void Dispose()
     {
+        foreach (var killed in _killed)
+        {
+            killed.Dispose();
+        }
+
         _producer?.Dispose();
         foreach (var consumer in _consumers)
         {
@@ -98,6 +106,7 @@ internal sealed class SimulationRun : IDisposable
         while (!Finished() && Elapsed < giveUpAt)
         {
             _clock.Advance(Step);
+            _producer?.DeliverStop();
             TraceGroup();
             ApplyDueDisruptions();
             RestartWhatIsDue();
@@ -140,7 +149,7 @@ internal sealed class SimulationRun : IDisposable
                     break;
                 case DisruptionKind.KillProducer when _producer is not null && _producing:
                     _producer.Kill();
-                    _producer.Dispose();
+                    _killed.Add(_producer);
                     _producer = null;
                     _producerKills++;
                     _producerRestart = Elapsed + _options.Downtime;
@@ -175,7 +184,7 @@ internal sealed class SimulationRun : IDisposable
 
         _killedConsumers.Add((consumer.Instance, consumer.Connection.ClientId));
         consumer.Kill();
-        consumer.Dispose();
+        _killed.Add(consumer);
         _consumers[slot] = null;
         _consumerRestarts[slot] = Elapsed + _options.Downtime;
     }
@@ -264,39 +273,41 @@ internal sealed class SimulationRun : IDisposable
     private void StartProducer()
     {
         var instance = $"producer#{++_producerGeneration}";
-        var connection = Connect(instance);
+        var clock = new InstanceClock(_clock);
+        var connection = Connect(instance, clock);
         var topology = MsOptions.Create(Topology());
         var producer = new MessageProducer(
             connection,
-            new TopologyInitializer(connection, topology, _clock, NullLogger<TopologyInitializer>.Instance),
+            new TopologyInitializer(connection, topology, clock, NullLogger<TopologyInitializer>.Instance),
             topology,
             MsOptions.Create(new ProducerOptions { BatchSize = _options.ProducerBatchSize, Interval = _options.ProducerInterval }),
             _instrumentation,
-            _clock,
+            clock,
             NullLogger<MessageProducer>.Instance);
         var stopping = new CancellationTokenSource();
-        _producer = new WorkerProcess(instance, connection, stopping, producer.RunAsync(stopping.Token));
+        _producer = new WorkerProcess(instance, clock, connection, stopping, producer.RunAsync(stopping.Token));
     }
 
     private void StartConsumer(int slot)
     {
         var instance = $"consumer-{(char)('a' + slot)}#{++_consumerGenerations[slot]}";
-        var connection = Connect(instance);
+        var clock = new InstanceClock(_clock);
+        var connection = Connect(instance, clock);
         _calls.Note(_clock.GetUtcNow(), instance, "started");
         var topology = MsOptions.Create(Topology());
         var consumer = new MessageConsumer(
             connection,
-            new TopologyInitializer(connection, topology, _clock, NullLogger<TopologyInitializer>.Instance),
+            new TopologyInitializer(connection, topology, clock, NullLogger<TopologyInitializer>.Instance),
             topology,
             MsOptions.Create(new ConsumerOptions { BatchSize = _options.ConsumerBatchSize, PollInterval = _options.PollInterval }),
             _instrumentation,
-            _clock,
+            clock,
             _recorder.LoggerFor(instance, () => connection.ClientId));
         var stopping = new CancellationTokenSource();
-        _consumers[slot] = new WorkerProcess(instance, connection, stopping, consumer.RunAsync(stopping.Token));
+        _consumers[slot] = new WorkerProcess(instance, clock, connection, stopping, consumer.RunAsync(stopping.Token));
     }
 
-    private SimulatedConnection Connect(string instance) => new(_server, _clock, _faults, _calls, instance);
+    private SimulatedConnection Connect(string instance, InstanceClock clock) => new(_server, clock, _faults, _calls, instance);
 
     private TopologyOptions Topology() => new() { Stream = Stream, Topic = Topic, ConsumerGroup = Group, Partitions = _options.Partitions };
 
@@ -308,7 +319,15 @@ internal sealed class SimulationRun : IDisposable
             consumer?.Stop();
         }
 
-        // Let the shutdown graces run out on the clock, so no run is left waiting on a timer.
+        // Each stop delivered (outside a retry's wait, see WorkerProcess.Stop), then the shutdown graces run out on
+        // the clock, so no run is left waiting on a timer.
+        var workers = _consumers.Append(_producer).OfType<WorkerProcess>().ToList();
+        var deliverBy = Elapsed + TimeSpan.FromMinutes(1);
+        while (!workers.All(worker => worker.DeliverStop()) && Elapsed < deliverBy)
+        {
+            _clock.Advance(Step);
+        }
+
         for (var i = 0; i < 20; i++)
         {
             _clock.Advance(TimeSpan.FromSeconds(1));
@@ -341,6 +360,11 @@ internal sealed class SimulationRun : IDisposable
         if (_calls.CallsOffTheDriverThread > 0)
         {
             violations.Add($"{_calls.CallsOffTheDriverThread} call(s) ran off the driver's thread: the run is not repeatable");
+        }
+
+        if (_clock.TimerUsesOffTheDriverThread > 0)
+        {
+            violations.Add($"{_clock.TimerUsesOffTheDriverThread} timer(s) were created, changed or disposed off the driver's thread: the run is not repeatable");
         }
 
         var redelivered = Invariants.RedeliveryDuplicates(processed);

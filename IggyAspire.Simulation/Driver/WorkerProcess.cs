@@ -2,8 +2,8 @@ using IggyAspire.Simulation.Model;
 
 namespace IggyAspire.Simulation.Driver;
 
-/// <summary>One running instance of a worker: its connection, its run and the token that stops it.</summary>
-internal sealed class WorkerProcess(string instance, SimulatedConnection connection, CancellationTokenSource stopping, Task run) : IDisposable
+/// <summary>One running instance of a worker: its clock, its connection, its run and the token that stops it.</summary>
+internal sealed class WorkerProcess(string instance, InstanceClock clock, SimulatedConnection connection, CancellationTokenSource stopping, Task run) : IDisposable
 {
     public string Instance { get; } = instance;
 
@@ -11,15 +11,40 @@ internal sealed class WorkerProcess(string instance, SimulatedConnection connect
 
     public Task Run { get; } = run;
 
-    /// <summary>A crash: the connection dies with everything the instance awaited on it, and its timers stop.</summary>
+    /// <summary>
+    /// A crash: the connection dies with everything the instance awaited on it, and its timers stop. Nothing is
+    /// cancelled, since a dead process runs no more of its code: a cancelled Task.Delay (a retry's wait, a back-off)
+    /// would go on running the instance's shutdown on the thread pool, beside the driver.
+    /// </summary>
     public void Kill()
     {
         Connection.Kill();
-        stopping.Cancel();
+        clock.StopTimers();
     }
 
-    /// <summary>A graceful stop: the instance finishes what its shutdown grace allows.</summary>
-    public void Stop() => stopping.Cancel();
+    public bool StopRequested { get; private set; }
+
+    /// <summary>
+    /// Asks for a graceful stop: the instance finishes what its shutdown grace allows. It is delivered (the token
+    /// cancelled) at once, or at the first <see cref="DeliverStop"/> that finds the instance outside a Task.Delay,
+    /// whose cancellation would run the rest of the instance on the thread pool, beside the driver.
+    /// </summary>
+    public void Stop()
+    {
+        StopRequested = true;
+        DeliverStop();
+    }
+
+    /// <summary>Delivers a requested stop if the instance is not inside a Task.Delay; true once delivered.</summary>
+    public bool DeliverStop()
+    {
+        if (StopRequested && !stopping.IsCancellationRequested && !clock.InTaskDelay)
+        {
+            stopping.Cancel();
+        }
+
+        return stopping.IsCancellationRequested;
+    }
 
     public void Dispose() => stopping.Dispose();
 }

@@ -117,7 +117,7 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
 
         var clientId = Session();
         var fault = faults.Next(operation);
-        await Task.Delay(faults.Latency(), clock, cancellationToken).ConfigureAwait(false);
+        await ClockDelay.WaitAsync(clock, faults.Latency(), cancellationToken).ConfigureAwait(false);
         if (_killed)
         {
             return await Never<T>().ConfigureAwait(false);
@@ -143,7 +143,7 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
             refused = exception;
         }
 
-        await Task.Delay(faults.Latency(), clock, cancellationToken).ConfigureAwait(false);
+        await ClockDelay.WaitAsync(clock, faults.Latency(), cancellationToken).ConfigureAwait(false);
         if (_killed)
         {
             return await Never<T>().ConfigureAwait(false);
