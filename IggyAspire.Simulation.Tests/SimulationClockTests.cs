@@ -14,7 +14,7 @@ public sealed class SimulationClockTests
 
     // True on this thread only while CancelMarked runs: a continuation that sees it ran inside the Cancel call.
     [ThreadStatic]
-    private static bool s_cancelling;
+    private static bool _cancelling;
 
     [Fact]
     public async Task A_killed_instance_s_timers_never_fire_again_and_the_others_go_on()
@@ -46,9 +46,9 @@ public sealed class SimulationClockTests
         bool? taskDelayWentOnInsideCancel = null;
 
         _ = ClockDelay.WaitAsync(clock, TimeSpan.FromSeconds(1), cancelClockDelay.Token)
-            .ContinueWith(_ => clockDelayWentOnInsideCancel = s_cancelling, TaskContinuationOptions.ExecuteSynchronously);
+            .ContinueWith(_ => clockDelayWentOnInsideCancel = _cancelling, TaskContinuationOptions.ExecuteSynchronously);
         _ = Task.Delay(TimeSpan.FromSeconds(1), clock, cancelTaskDelay.Token)
-            .ContinueWith(_ => taskDelayWentOnInsideCancel = s_cancelling, TaskContinuationOptions.ExecuteSynchronously);
+            .ContinueWith(_ => taskDelayWentOnInsideCancel = _cancelling, TaskContinuationOptions.ExecuteSynchronously);
         CancelMarked(cancelClockDelay);
         CancelMarked(cancelTaskDelay);
 
@@ -117,14 +117,14 @@ public sealed class SimulationClockTests
 
     private static void CancelMarked(CancellationTokenSource source)
     {
-        s_cancelling = true;
+        _cancelling = true;
         try
         {
             source.Cancel();
         }
         finally
         {
-            s_cancelling = false;
+            _cancelling = false;
         }
     }
 }
