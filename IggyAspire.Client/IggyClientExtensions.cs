@@ -57,7 +57,8 @@ public static class IggyClientExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(provider => new IggyServerAddressResolver(provider.GetRequiredService<ServiceEndpointResolver>()));
         builder.Services.AddSingleton(provider => new IggyClientConnection(
-            connectionName, settings, provider.GetRequiredService<IggyServerAddressResolver>(), provider.GetRequiredService<ILoggerFactory>()));
+            connectionName, settings, provider.GetRequiredService<IggyServerAddressResolver>(), provider.GetRequiredService<ILoggerFactory>(),
+            provider.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService(provider => provider.GetRequiredService<IggyClientConnection>());
         builder.Services.PostConfigure<TopologyOptions>(topology => IggyReferencedTopology.Apply(builder.Configuration, connectionName, topology));
         builder.Services.AddSingleton<IIggyTransport>(provider => new IggyTransport(provider.GetRequiredService<IggyClientConnection>()));
@@ -71,7 +72,7 @@ public static class IggyClientExtensions
         {
             builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
                 $"iggy_{connectionName}",
-                provider => new IggyHealthCheck(provider.GetRequiredService<IggyClientConnection>(), provider.GetRequiredService<TimeProvider>()),
+                provider => new IggyHealthCheck(provider.GetRequiredService<IggyClientConnection>()),
                 failureStatus: default,
                 tags: [HealthCheckTag]));
         }

@@ -22,24 +22,29 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
     // A plain (non-group) consumer that only ever polls without committing, to peek at each partition's tail.
     private static readonly Consumer TailReader = Consumer.New("iggyaspire-tail-reader");
 
+    // What every SDK call gets as its token: a call once sent runs to its answer, and the caller's token only ends
+    // the caller's wait (WaitAsync). Cancelling a call in flight would leave its answer in the socket for the next
+    // call to read: 0.8.0's TCP protocol has no request ids (see IggyClientConnection).
+    private static readonly CancellationToken InFlight = CancellationToken.None;
+
     public IggyServerAddress Server => connection.Server;
 
     private IIggyClient Client => connection.Client;
 
     public Task<bool> CreateStreamAsync(string stream, CancellationToken ct) =>
-        CreateUnlessExistsAsync(() => Client.CreateStreamAsync(stream, ct));
+        CreateUnlessExistsAsync(() => Client.CreateStreamAsync(stream, InFlight), ct);
 
     public Task<bool> CreateTopicAsync(string stream, string topic, uint partitions, CancellationToken ct) =>
-        CreateUnlessExistsAsync(() => Client.CreateTopicAsync(Identifier.String(stream), topic, partitions, token: ct));
+        CreateUnlessExistsAsync(() => Client.CreateTopicAsync(Identifier.String(stream), topic, partitions, token: InFlight), ct);
 
     public Task<bool> CreateConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
-        CreateUnlessExistsAsync(() => Client.CreateConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), group, ct));
+        CreateUnlessExistsAsync(() => Client.CreateConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), group, InFlight), ct);
 
     public Task JoinConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
-        Client.JoinConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), ct);
+        Client.JoinConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), InFlight).WaitAsync(ct);
 
     public Task SendAsync(string stream, string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken ct) =>
-        Client.SendMessagesAsync(Identifier.String(stream), Identifier.String(topic), Partitioning.None(), ToMessages(messages), ct);
+        Client.SendMessagesAsync(Identifier.String(stream), Identifier.String(topic), Partitioning.None(), ToMessages(messages), InFlight).WaitAsync(ct);
 
     /// <summary>
     /// The SDK's messages for one send. Every message of a send carries the same span context, so they share one
@@ -60,7 +65,7 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
     public async Task<PolledBatch> PollNextAsync(string stream, string topic, string group, uint count, CancellationToken ct)
     {
         var polled = await Client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId: null,
-            Consumer.Group(group), PollingStrategy.Next(), count, autoCommit: false, ct).ConfigureAwait(false);
+            Consumer.Group(group), PollingStrategy.Next(), count, autoCommit: false, InFlight).WaitAsync(ct).ConfigureAwait(false);
         return ToBatch(polled);
     }
 
@@ -68,8 +73,8 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
     {
         try
         {
-            await Client.StoreOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), offset, partitionId, ct)
-                .ConfigureAwait(false);
+            await Client.StoreOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), offset, partitionId, InFlight)
+                .WaitAsync(ct).ConfigureAwait(false);
         }
         catch (IggyInvalidStatusCodeException exception)
         {
@@ -80,8 +85,8 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
 
     public async Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken ct)
     {
-        var offsets = await Client.GetOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), partitionId, ct)
-            .ConfigureAwait(false);
+        var offsets = await Client.GetOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), partitionId, InFlight)
+            .WaitAsync(ct).ConfigureAwait(false);
         return offsets is null ? null : new PartitionOffsets((uint)offsets.PartitionId, offsets.CurrentOffset, offsets.StoredOffset);
     }
 
@@ -92,13 +97,13 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
     /// </summary>
     public async Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, CancellationToken ct)
     {
-        var details = await Client.GetTopicByIdAsync(Identifier.String(stream), Identifier.String(topic), ct).ConfigureAwait(false);
+        var details = await Client.GetTopicByIdAsync(Identifier.String(stream), Identifier.String(topic), InFlight).WaitAsync(ct).ConfigureAwait(false);
         var partitions = details?.PartitionsCount ?? 0;
         var last = new List<ReceivedMessage>();
         for (uint partitionId = 0; partitionId < partitions; partitionId++)
         {
             var polled = await Client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId,
-                TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, ct).ConfigureAwait(false);
+                TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, InFlight).WaitAsync(ct).ConfigureAwait(false);
             last.AddRange(ToBatch(polled).Messages);
         }
 
@@ -118,11 +123,11 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
         return new PolledBatch(partitionId, polled.CurrentOffset, messages);
     }
 
-    private static async Task<bool> CreateUnlessExistsAsync<T>(Func<Task<T>> create)
+    private static async Task<bool> CreateUnlessExistsAsync<T>(Func<Task<T>> create, CancellationToken ct)
     {
         try
         {
-            await create().ConfigureAwait(false);
+            await create().WaitAsync(ct).ConfigureAwait(false);
             return true;
         }
         catch (IggyInvalidStatusCodeException exception) when (IggyErrorCodes.IsAlreadyExists(exception.StatusCode))
