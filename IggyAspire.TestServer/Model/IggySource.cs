@@ -1,4 +1,4 @@
-namespace IggyAspire.Simulation.Model;
+namespace IggyAspire.TestServer.Model;
 
 /// <summary>
 /// Where the model's rules come from: apache/iggy at tag <c>server-0.8.0</c>. Each rule in the model names the file

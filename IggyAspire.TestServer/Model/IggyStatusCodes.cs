@@ -1,6 +1,6 @@
 using IggyAspire.Messaging.Transport;
 
-namespace IggyAspire.Simulation.Model;
+namespace IggyAspire.TestServer.Model;
 
 /// <summary>
 /// The status codes the model answers with that the core does not name in <see cref="IggyErrorCodes"/>, with the

@@ -1,4 +1,4 @@
-namespace IggyAspire.Simulation.Model;
+namespace IggyAspire.TestServer.Model;
 
 /// <summary>
 /// A consumer group's membership and partition assignment, as core/server/src/metadata/consumer_group.rs (tag

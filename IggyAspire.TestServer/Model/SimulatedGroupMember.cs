@@ -1,4 +1,4 @@
-namespace IggyAspire.Simulation.Model;
+namespace IggyAspire.TestServer.Model;
 
 /// <summary>
 /// One connection's membership of a consumer group (core/server/src/metadata/consumer_group_member.rs:39-57): the

@@ -1,11 +1,12 @@
 using IggyAspire.Messaging.Transport;
 
-namespace IggyAspire.Simulation.Model;
+namespace IggyAspire.TestServer.Model;
 
 /// <summary>
-/// One Iggy server 0.8.0's state, shared by every <see cref="SimulatedConnection"/>: streams, topics, partitions,
-/// consumer groups with their members, stored offsets and the connected clients. Each rule names the line of apache/iggy
-/// (tag server-0.8.0, paths under core/) it follows. Single-threaded: the simulation drives everything from one thread.
+/// One Iggy server 0.8.0's state, shared by every connection (the simulation's SimulatedConnection, the TCP front end's
+/// sessions): streams, topics, partitions, consumer groups with their members, stored offsets and the connected clients.
+/// Each rule names the line of apache/iggy (tag server-0.8.0, paths under core/) it follows. Single-threaded: the
+/// simulation drives everything from one thread; the TCP front end serializes its calls.
 /// </summary>
 internal sealed class SimulatedIggyServer
 {

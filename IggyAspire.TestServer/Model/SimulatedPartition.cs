@@ -1,4 +1,4 @@
-namespace IggyAspire.Simulation.Model;
+namespace IggyAspire.TestServer.Model;
 
 /// <summary>A partition: its log, the groups' stored offsets (persisted) and their last polled offsets (memory only).</summary>
 internal sealed class SimulatedPartition(int id)

@@ -1,4 +1,4 @@
-namespace IggyAspire.Simulation.Model;
+namespace IggyAspire.TestServer.Model;
 
 /// <summary>A topic: its partitions (ids 0-based), its consumer groups and the balanced send's round-robin counter.</summary>
 internal sealed class SimulatedTopic

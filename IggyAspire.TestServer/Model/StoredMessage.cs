@@ -1,4 +1,4 @@
-namespace IggyAspire.Simulation.Model;
+namespace IggyAspire.TestServer.Model;
 
 /// <summary>
 /// A message in a partition's log. <paramref name="Sender"/> names the producer instance whose send appended it: the
