@@ -38,8 +38,7 @@ internal static class IggyClientConfiguration
     [
         // The SDK waits ReconnectionSettings.InitialDelay before reconnecting, not a time since the last connection.
         .. options.ReestablishAfter is null ? [] : new[] { "reestablish_after" },
-        // It sends no heartbeat (TcpMessageStream relies on TCP keep-alive).
-        .. options.HeartbeatInterval is null ? [] : new[] { "heartbeat_interval" },
+        // heartbeat_interval is honoured by IggyClientConnection, which pings at that interval (the SDK sends none).
         // It never sets Socket.NoDelay, so nodelay=false is what it does anyway.
         .. options.NoDelay ? new[] { "nodelay" } : [],
     ];

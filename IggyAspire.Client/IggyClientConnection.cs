@@ -46,6 +46,8 @@ public sealed partial class IggyClientConnection(
     private (string Username, string Password) _credentials;
     private IggyTcpOptions _options = new();
     private OutstandingPing? _ping;
+    private CancellationTokenSource? _stopping;
+    private Task _heartbeat = Task.CompletedTask;
 
     /// <summary>The server this connection talks to; known once the host has started.</summary>
     public IggyServerAddress Server => _server ?? throw NotStarted();
@@ -104,6 +106,47 @@ public sealed partial class IggyClientConnection(
             _server = server;
             _client = client;
         }
+
+        if (_options.HeartbeatInterval is { } interval)
+        {
+            _stopping = new CancellationTokenSource();
+            _heartbeat = HeartbeatAsync(interval, _stopping.Token);
+        }
+    }
+
+    /// <summary>
+    /// The connection string's <c>heartbeat_interval</c>, honoured: Apache.Iggy 0.8.0 sends no heartbeat, and a
+    /// server with its heartbeat check on deletes every client that has not pinged for 1.2 × its interval
+    /// (server-0.8.0 core/server/src/shard/tasks/periodic/heartbeat_verifier.rs:24-77; only a ping refreshes it,
+    /// binary/handlers/system/ping_handler.rs:36). Each beat is also the watchdog: a ping unanswered for
+    /// <see cref="DeadAfter"/> replaces the connection, with or without anyone asking /health.
+    /// </summary>
+    private async Task HeartbeatAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
+        LogHeartbeat(_logger, interval);
+        using var timer = new PeriodicTimer(interval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    var outcome = await PingAsync(interval, stoppingToken).ConfigureAwait(false);
+                    if (!outcome.IsAnswered)
+                    {
+                        LogHeartbeatUnanswered(_logger, outcome.Exception, outcome.Description);
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // A replacement that could not connect: the next beat tries again.
+                    LogHeartbeatUnanswered(_logger, exception, exception.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>
@@ -136,7 +179,14 @@ public sealed partial class IggyClientConnection(
     }
 
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stopping is not null)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _heartbeat.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -146,6 +196,7 @@ public sealed partial class IggyClientConnection(
             _client?.Dispose();
         }
 
+        _stopping?.Dispose();
         _replacing.Dispose();
     }
 
@@ -237,6 +288,12 @@ public sealed partial class IggyClientConnection(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to Iggy at {Server} as '{Username}'")]
     private static partial void LogConnected(ILogger logger, IggyServerAddress server, string username);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pinging the Iggy server every {Interval} (heartbeat_interval)")]
+    private static partial void LogHeartbeat(ILogger logger, TimeSpan interval);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat: {Description}")]
+    private static partial void LogHeartbeatUnanswered(ILogger logger, Exception? exception, string description);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The connection to Iggy at {Server} left a ping unanswered for {DeadAfter}: replacing it with a new connection")]
     private static partial void LogReplacing(ILogger logger, IggyServerAddress server, TimeSpan deadAfter);

@@ -24,6 +24,7 @@ public sealed class IggyArgumentTests
         Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => IggyBuilderExtensions.WithDataBindMount(null!, "/data")).ParamName);
         Assert.Equal("source", Assert.ThrowsAny<ArgumentException>(() => iggy.WithDataBindMount("")).ParamName);
         Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => IggyBuilderExtensions.WithWebUI(null!)).ParamName);
+        Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => IggyBuilderExtensions.WithHeartbeat(null!)).ParamName);
         Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => IggyBuilderExtensions.WithServerTelemetry(null!)).ParamName);
         Assert.Equal("builder", Assert.Throws<ArgumentNullException>(() => IggyBuilderExtensions.WithReference<ContainerResource>(null!, iggy)).ParamName);
         Assert.Equal("source", Assert.Throws<ArgumentNullException>(() => IggyBuilderExtensions.WithReference(worker, (IResourceBuilder<IggyResource>)null!)).ParamName);

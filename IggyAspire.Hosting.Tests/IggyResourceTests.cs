@@ -190,6 +190,46 @@ public sealed class IggyResourceTests
     }
 
     [Fact]
+    public async Task The_heartbeat_check_is_switched_on_and_the_connection_string_asks_clients_to_ping_at_half_its_interval()
+    {
+        var builder = AppModelBuilder.Create();
+        builder.Configuration["Parameters:iggy-password"] = "secret";
+        var iggy = builder.AddIggy("iggy").WithHeartbeat(TimeSpan.FromSeconds(5)).Resource;
+        Allocate(iggy, "tcp", 41234);
+
+        var environment = await ResourceEnvironment.ForRunAsync(iggy);
+
+        Assert.Equal(("true", "5000ms"), (environment["IGGY_HEARTBEAT_ENABLED"], environment["IGGY_HEARTBEAT_INTERVAL"]));
+        Assert.Equal(TimeSpan.FromSeconds(5), iggy.HeartbeatInterval);
+        Assert.Equal("iggy://iggy:secret@localhost:41234?heartbeat_interval=2500ms", await iggy.ConnectionStringExpression.GetValueAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Without_the_heartbeat_check_neither_the_server_nor_the_connection_string_mention_it()
+    {
+        var builder = AppModelBuilder.Create();
+        var iggy = builder.AddIggy("iggy").Resource;
+
+        var environment = await ResourceEnvironment.ForRunAsync(iggy);
+
+        Assert.False(environment.ContainsKey("IGGY_HEARTBEAT_ENABLED"));
+        Assert.Null(iggy.HeartbeatInterval);
+        Assert.DoesNotContain("heartbeat", iggy.ConnectionStringExpression.ValueExpression, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1999)]
+    [InlineData(0)]
+    public void A_heartbeat_interval_under_2_seconds_is_refused(int milliseconds)
+    {
+        var iggy = AppModelBuilder.Create().AddIggy("iggy");
+
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => iggy.WithHeartbeat(TimeSpan.FromMilliseconds(milliseconds)));
+
+        Assert.Equal("interval", refused.ParamName);
+    }
+
+    [Fact]
     public async Task A_reference_gives_both_service_discovery_and_the_connection_string()
     {
         var builder = AppModelBuilder.Create();

@@ -111,6 +111,36 @@ public static partial class IggyBuilderExtensions
     }
 
     /// <summary>
+    /// Turns on the server's heartbeat check (<c>IGGY_HEARTBEAT_ENABLED</c>, <c>IGGY_HEARTBEAT_INTERVAL</c>; off in
+    /// server 0.8.0 by default), so that a client whose connection died without a FIN or RST is deleted, with its
+    /// consumer-group membership, instead of holding its partitions for ever (server 0.8.0 has TCP keepalive off).
+    /// The connection string then asks clients to ping at half the interval (<c>heartbeat_interval</c>), which
+    /// <c>AddIggyClient</c> honours. Opt-in: the server also deletes every other TCP client that does not ping within
+    /// 1.2 times the interval, such as plain Apache.Iggy 0.8.0 code (which sends no heartbeat) or a CLI session.
+    /// </summary>
+    /// <remarks>
+    /// The check runs every interval and deletes a client whose last ping is older than 1.2 × the interval (apache/iggy
+    /// server-0.8.0, core/server/src/shard/tasks/periodic/heartbeat_verifier.rs); only a ping refreshes it
+    /// (core/server/src/binary/handlers/system/ping_handler.rs).
+    /// </remarks>
+    /// <param name="builder">The Iggy resource.</param>
+    /// <param name="interval">The check's interval, at least 2 seconds; 5 seconds (the server's default) when omitted.</param>
+    public static IResourceBuilder<IggyResource> WithHeartbeat(this IResourceBuilder<IggyResource> builder, TimeSpan? interval = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var checkEvery = interval ?? TimeSpan.FromSeconds(5);
+        if (checkEvery < TimeSpan.FromSeconds(2))
+        {
+            throw new ArgumentOutOfRangeException(nameof(interval), checkEvery, "The heartbeat interval must be at least 2 seconds: clients ping at half of it, and a shorter one drops clients on a busy machine.");
+        }
+
+        builder.Resource.HeartbeatInterval = checkEvery;
+        return builder
+            .WithEnvironment("IGGY_HEARTBEAT_ENABLED", "true")
+            .WithEnvironment("IGGY_HEARTBEAT_INTERVAL", FormattableString.Invariant($"{(long)checkEvery.TotalMilliseconds}ms"));
+    }
+
+    /// <summary>
     /// Points the server's own OpenTelemetry exporter (<c>IGGY_TELEMETRY_*</c>: logs and traces, no metrics) at the
     /// Aspire dashboard's OTLP/HTTP endpoint, so broker-side logs and spans appear beside the workers'. Opt-in.
     /// </summary>

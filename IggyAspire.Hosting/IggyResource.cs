@@ -37,10 +37,23 @@ public sealed class IggyResource(string name, ParameterResource? userName, Param
         ? ReferenceExpression.Create($"{UserNameParameter}")
         : ReferenceExpression.Create($"{DefaultUserName}");
 
-    /// <summary><c>iggy://{user}:{password}@{host}:{port}</c> on the TCP endpoint.</summary>
+    /// <summary>
+    /// The interval of the server's heartbeat check, when <c>WithHeartbeat</c> turned it on: the server then deletes
+    /// every client that has not pinged for 1.2 times this long.
+    /// </summary>
+    public TimeSpan? HeartbeatInterval { get; internal set; }
+
+    /// <summary>
+    /// <c>iggy://{user}:{password}@{host}:{port}</c> on the TCP endpoint; with the heartbeat check on, followed by
+    /// <c>?heartbeat_interval=</c> half the server's interval, so that clients which honour it ping in time.
+    /// </summary>
     public ReferenceExpression ConnectionStringExpression => UserNameParameter is not null
-        ? ReferenceExpression.Create($"iggy://{UserNameParameter:uri}:{PasswordParameter:uri}@{TcpEndpoint.Property(EndpointProperty.HostAndPort)}")
-        : ReferenceExpression.Create($"iggy://{DefaultUserName}:{PasswordParameter:uri}@{TcpEndpoint.Property(EndpointProperty.HostAndPort)}");
+        ? ReferenceExpression.Create($"iggy://{UserNameParameter:uri}:{PasswordParameter:uri}@{TcpEndpoint.Property(EndpointProperty.HostAndPort)}{ClientOptions}")
+        : ReferenceExpression.Create($"iggy://{DefaultUserName}:{PasswordParameter:uri}@{TcpEndpoint.Property(EndpointProperty.HostAndPort)}{ClientOptions}");
+
+    private string ClientOptions => HeartbeatInterval is { } interval
+        ? FormattableString.Invariant($"?heartbeat_interval={(long)(interval / 2).TotalMilliseconds}ms")
+        : string.Empty;
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
     {

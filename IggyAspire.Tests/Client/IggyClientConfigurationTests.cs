@@ -91,8 +91,8 @@ public sealed class IggyClientConfigurationTests
         var options = IggyConnectionString.Parse(
             "iggy://iggy:secret@iggy.example:8090?reestablish_after=5s&heartbeat_interval=5s&nodelay=true&tls=false&reconnection_retries=3").Options;
 
-        Assert.Equal(["reestablish_after", "heartbeat_interval", "nodelay"], IggyClientConfiguration.IgnoredOptions(options));
-        Assert.Empty(IggyClientConfiguration.IgnoredOptions(options with { ReestablishAfter = null, HeartbeatInterval = null, NoDelay = false }));
+        Assert.Equal(["reestablish_after", "nodelay"], IggyClientConfiguration.IgnoredOptions(options));
+        Assert.Empty(IggyClientConfiguration.IgnoredOptions(options with { ReestablishAfter = null, NoDelay = false }));
     }
 
     private static IggyClientConfigurator Create(string connectionString)
