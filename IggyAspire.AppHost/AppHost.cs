@@ -8,7 +8,7 @@ var consumer = builder.AddProject<Projects.IggyAspire_Consumer>("consumer").With
 if (builder.Configuration.GetConnectionString("iggy") is null)
 {
     // The server in a container, and the topology it serves, created once it is ready; each worker waits for its part.
-    var iggy = builder.AddIggy("iggy").WithDataVolume().WithWebUI();
+    var iggy = builder.AddIggy("iggy").WithDataVolume().WithWebUI().WithHeartbeat();
     var topic = iggy.AddStream("demo-stream").AddTopic("demo-topic", partitions: 3);
     var group = topic.AddConsumerGroup("demo-consumers");
     producer.WithReference(topic, "iggy").WaitFor(topic);

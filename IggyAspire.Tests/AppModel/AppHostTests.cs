@@ -23,6 +23,17 @@ public sealed class AppHostTests
     }
 
     [Fact]
+    public async Task Iggy_deletes_clients_that_stop_pinging_and_the_workers_are_told_to_ping()
+    {
+        await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(TestContext.Current.CancellationToken);
+
+        var iggy = Assert.IsType<IggyResource>(Resource(appHost, "iggy"));
+
+        Assert.Equal("true", (await ResourceEnvironment.ForPublishAsync(iggy))["IGGY_HEARTBEAT_ENABLED"]);
+        Assert.EndsWith("?heartbeat_interval=2500ms", iggy.ConnectionStringExpression.ValueExpression, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_producer_gets_the_topic_and_the_consumers_the_group_through_the_iggy_connection()
     {
         await using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(TestContext.Current.CancellationToken);
