@@ -12,6 +12,9 @@ internal sealed class SimulatedConsumerGroup(string name, int partitionCount)
 
     public string Name { get; } = name;
 
+    /// <summary>The group's id in its topic: its slab key, 0-based in creation order (metadata/absorb.rs:235-247).</summary>
+    public uint Id { get; init; }
+
     public IReadOnlyList<int> Partitions { get; } = Enumerable.Range(0, partitionCount).ToArray();
 
     public IEnumerable<(int Slab, SimulatedGroupMember Member)> Members =>

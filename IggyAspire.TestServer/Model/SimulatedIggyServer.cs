@@ -6,7 +6,7 @@ namespace IggyAspire.TestServer.Model;
 /// One Iggy server 0.8.0's state, shared by every connection (the simulation's SimulatedConnection, the TCP front end's
 /// sessions): streams, topics, partitions, consumer groups with their members, stored offsets and the connected clients.
 /// Each rule names the line of apache/iggy (tag server-0.8.0, paths under core/) it follows. Single-threaded: the
-/// simulation drives everything from one thread; the TCP front end serializes its calls.
+/// simulation drives everything from one thread; the TCP front end holds <see cref="Gate"/> around every call.
 /// </summary>
 internal sealed class SimulatedIggyServer
 {
@@ -18,16 +18,41 @@ internal sealed class SimulatedIggyServer
 
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, Dictionary<string, SimulatedTopic>> _streams = [];
+    private readonly List<(string Name, DateTimeOffset CreatedAt)> _streamsById = [];
     private readonly HashSet<long> _clients = [];
+    private readonly HashSet<long> _authenticated = [];
+    private readonly Dictionary<long, DateTimeOffset> _heartbeats = [];
+    private readonly string _rootUsername;
+    private readonly string _rootPassword;
     private readonly Dictionary<long, HashSet<(string Stream, string Topic, string Group)>> _joinedGroups = [];
     private long _nextClientId = 1;
 
-    public SimulatedIggyServer(TimeProvider clock)
+    /// <param name="clock">The server's clock.</param>
+    /// <param name="rootUsername">The root user (config.toml <c>[system.root_user]</c>; the container takes IGGY_ROOT_USERNAME).</param>
+    /// <param name="rootPassword">The root user's password.</param>
+    public SimulatedIggyServer(TimeProvider clock, string rootUsername = "iggy", string rootPassword = "iggy")
     {
         _clock = clock;
-        // server/src/shard/tasks/periodic/revocation_timeout.rs:25-38: a periodic check on the server's clock.
-        RevocationChecker = clock.CreateTimer(_ => ForceTimedOutRevocations(), null, RebalancingCheckInterval, RebalancingCheckInterval);
+        (_rootUsername, _rootPassword) = (rootUsername, rootPassword);
+        // server/src/shard/tasks/periodic/revocation_timeout.rs:25-38: a periodic check on the server's clock. Under the
+        // gate: on a system clock the timer fires on a pool thread beside the TCP front end's calls.
+        RevocationChecker = clock.CreateTimer(_ =>
+        {
+            lock (Gate)
+            {
+                ForceTimedOutRevocations();
+            }
+        }, null, RebalancingCheckInterval, RebalancingCheckInterval);
     }
+
+    /// <summary>What every caller on more than one thread holds around each call (the model itself is single-threaded).</summary>
+    public object Gate { get; } = new();
+
+    /// <summary>The root user's id: <c>DEFAULT_ROOT_USER_ID = 0</c> (core/common/src/http/users/defaults.rs:26).</summary>
+    public const uint RootUserId = 0;
+
+    /// <summary>The clients (sessions) connected now.</summary>
+    public IReadOnlyCollection<long> ConnectedClients => IsUp ? _clients.ToArray() : [];
 
     /// <summary>Kept so the timer lives as long as the server.</summary>
     public ITimer RevocationChecker { get; }
@@ -62,6 +87,9 @@ internal sealed class SimulatedIggyServer
             return;
         }
 
+        _authenticated.Remove(clientId);
+        _heartbeats.Remove(clientId);
+
         if (_joinedGroups.Remove(clientId, out var groups))
         {
             foreach (var (stream, topic, group) in groups)
@@ -80,6 +108,8 @@ internal sealed class SimulatedIggyServer
     {
         IsUp = false;
         _clients.Clear();
+        _authenticated.Clear();
+        _heartbeats.Clear();
         _joinedGroups.Clear();
         foreach (var topic in _streams.Values.SelectMany(topics => topics.Values))
         {
@@ -105,6 +135,43 @@ internal sealed class SimulatedIggyServer
         }
     }
 
+    /// <summary>
+    /// A login (shard/system/users.rs:241-268): an unknown user or a wrong password answers 42 InvalidCredentials. The
+    /// session is then authenticated (shard/mod.rs:448-460 checks it before every command but ping and login).
+    /// </summary>
+    /// <returns>The user's id.</returns>
+    public uint Login(long clientId, string username, string password)
+    {
+        RequireClient(clientId);
+        if (username != _rootUsername || password != _rootPassword)
+        {
+            throw new IggyStatusException(IggyErrorCodes.InvalidCredentials, $"invalid credentials for user '{username}'");
+        }
+
+        _authenticated.Add(clientId);
+        return RootUserId;
+    }
+
+    /// <summary>shard/mod.rs:448-460 <c>ensure_authenticated</c>: a session that has not logged in answers 40.</summary>
+    public void EnsureAuthenticated(long clientId)
+    {
+        RequireClient(clientId);
+        if (!_authenticated.Contains(clientId))
+        {
+            throw new IggyStatusException(IggyErrorCodes.Unauthenticated, $"client {clientId} is not authenticated");
+        }
+    }
+
+    /// <summary>A ping needs no login and records the client's heartbeat (binary/handlers/system/ping_handler.rs:28-42).</summary>
+    public void Ping(long clientId)
+    {
+        RequireClient(clientId);
+        _heartbeats[clientId] = _clock.GetUtcNow();
+    }
+
+    /// <summary>The client's last ping, if any.</summary>
+    public DateTimeOffset? LastHeartbeat(long clientId) => _heartbeats.TryGetValue(clientId, out var at) ? at : null;
+
     /// <summary>An existing name answers 1012 (metadata/writer.rs:337), which the transport reads as "already there".</summary>
     public void CreateStream(string stream)
     {
@@ -112,13 +179,30 @@ internal sealed class SimulatedIggyServer
         {
             throw new IggyStatusException(IggyErrorCodes.StreamNameAlreadyExists, $"stream '{stream}' exists");
         }
+
+        // The stream's id is its slab key (metadata/absorb.rs:53-63): 0-based in creation order, no stream is deleted here.
+        _streamsById.Add((stream, _clock.GetUtcNow()));
     }
 
     /// <summary>An existing name answers 2013 (metadata/writer.rs:398); partitions get ids 0..n-1.</summary>
-    public void CreateTopic(string stream, string topic, uint partitions)
+    public void CreateTopic(string stream, string topic, uint partitions) =>
+        CreateTopic(stream, topic, partitions, compressionAlgorithm: 1, messageExpiry: 0, maxTopicSize: 0, replicationFactor: 1);
+
+    /// <summary>As <see cref="CreateTopic(string, string, uint)"/>, keeping the settings a create-topic request carries.</summary>
+    public void CreateTopic(string stream, string topic, uint partitions, byte compressionAlgorithm, ulong messageExpiry, ulong maxTopicSize, byte replicationFactor)
     {
         var topics = FindStream(stream);
-        if (!topics.TryAdd(topic, new SimulatedTopic(partitions)))
+        var created = new SimulatedTopic(partitions)
+        {
+            Id = (uint)topics.Count,
+            Name = topic,
+            CreatedAt = _clock.GetUtcNow(),
+            CompressionAlgorithm = compressionAlgorithm,
+            MessageExpiry = messageExpiry,
+            MaxTopicSize = maxTopicSize,
+            ReplicationFactor = replicationFactor,
+        };
+        if (!topics.TryAdd(topic, created))
         {
             throw new IggyStatusException(IggyErrorCodes.TopicNameAlreadyExists, $"topic '{topic}' exists");
         }
@@ -128,11 +212,61 @@ internal sealed class SimulatedIggyServer
     public void CreateConsumerGroup(string stream, string topic, string group)
     {
         var found = FindTopic(stream, topic);
-        if (!found.Groups.TryAdd(group, new SimulatedConsumerGroup(group, found.Partitions.Count)))
+        if (!found.Groups.TryAdd(group, new SimulatedConsumerGroup(group, found.Partitions.Count) { Id = (uint)found.Groups.Count }))
         {
             throw new IggyStatusException(IggyErrorCodes.ConsumerGroupNameAlreadyExists, $"group '{group}' exists");
         }
     }
+
+    /// <summary>
+    /// The stream's name, found by id or name as the server resolves it (metadata/reader.rs:1599-1617); null when there
+    /// is none (get stream then answers an empty OK, get_stream_handler.rs:47-53).
+    /// </summary>
+    public string? ResolveStream(IggyId stream) =>
+        stream.Name is { } name
+            ? _streams.ContainsKey(name) ? name : null
+            : stream.Number is { } number && number < _streamsById.Count ? _streamsById[(int)number].Name : null;
+
+    /// <summary>The topic's name in <paramref name="stream"/> (reader.rs:1619-), or null.</summary>
+    public string? ResolveTopic(string stream, IggyId topic) =>
+        _streams.TryGetValue(stream, out var topics)
+            ? topic.Name is { } name
+                ? topics.ContainsKey(name) ? name : null
+                : topics.Values.FirstOrDefault(found => found.Id == topic.Number)?.Name
+            : null;
+
+    /// <summary>The group's name in the topic, or null.</summary>
+    public string? ResolveGroup(string stream, string topic, IggyId group) =>
+        _streams.TryGetValue(stream, out var topics) && topics.TryGetValue(topic, out var found)
+            ? group.Name is { } name
+                ? found.Groups.ContainsKey(name) ? name : null
+                : found.Groups.Values.FirstOrDefault(candidate => candidate.Id == group.Number)?.Name
+            : null;
+
+    /// <summary>The stream with its topics as get stream answers it (get_stream_handler.rs:98-122), or null.</summary>
+    public StreamView? GetStream(string stream)
+    {
+        if (!_streams.TryGetValue(stream, out var topics))
+        {
+            return null;
+        }
+
+        var id = _streamsById.FindIndex(entry => entry.Name == stream);
+        var views = topics.Values.OrderBy(topic => topic.Id).Select(View).ToList();
+        return new StreamView((uint)id, stream, _streamsById[id].CreatedAt, (ulong)views.Sum(topic => (decimal)topic.SizeBytes),
+            (ulong)views.Sum(topic => (decimal)topic.MessagesCount), views);
+    }
+
+    /// <summary>The topic with its partitions as get topic answers it (get_topic_handler.rs:55-76), or null.</summary>
+    public TopicView? GetTopic(string stream, string topic) =>
+        _streams.TryGetValue(stream, out var topics) && topics.TryGetValue(topic, out var found) ? View(found) : null;
+
+    /// <summary>The group as create/get consumer group answer it, or null.</summary>
+    public GroupView? GetGroup(string stream, string topic, string group) =>
+        _streams.TryGetValue(stream, out var topics) && topics.TryGetValue(topic, out var found) && found.Groups.TryGetValue(group, out var consumerGroup)
+            ? new GroupView(consumerGroup.Id, consumerGroup.Name, (uint)consumerGroup.Partitions.Count,
+                consumerGroup.Members.Select(entry => (entry.Member.ClientId, (IReadOnlyList<int>)entry.Member.Partitions.ToArray())).ToList())
+            : null;
 
     /// <summary>
     /// Joins the client (server/src/shard/system/consumer_groups.rs:104-122): members of deleted clients are dropped,
@@ -158,14 +292,29 @@ internal sealed class SimulatedIggyServer
     /// each message at the next offset. A non-zero id is kept (the producer always sets one).
     /// </summary>
     /// <returns>The partition that got the batch.</returns>
-    public int Append(long clientId, string stream, string topic, IReadOnlyList<OutgoingMessage> messages, string sender)
+    public int Append(long clientId, string stream, string topic, IReadOnlyList<OutgoingMessage> messages, string sender) =>
+        Append(clientId, stream, topic, messages.Select(message => new AppendedMessage(message.Id, message.Payload, [], 0)).ToList(), sender, partitionId: null);
+
+    /// <summary>
+    /// A send as the wire carries it: balanced (<paramref name="partitionId"/> null, send_messages_handler.rs:126-133) or
+    /// to a named partition (send_messages_handler.rs:134-141; an unknown one answers 3007). Each message gets the next
+    /// offset and the server's timestamp; an id of 0 gets a random one (common/src/types/message/messages_batch_mut.rs:166-169).
+    /// </summary>
+    /// <returns>The partition that got the batch.</returns>
+    public int Append(long clientId, string stream, string topic, IReadOnlyList<AppendedMessage> messages, string sender, uint? partitionId)
     {
         RequireClient(clientId);
-        var partition = FindTopic(stream, topic).NextBalancedPartition();
+        var found = FindTopic(stream, topic);
+        var partition = partitionId is { } id ? FindPartition(found, id) : found.NextBalancedPartition();
         var now = _clock.GetUtcNow();
         foreach (var message in messages)
         {
-            partition.Log.Add(new StoredMessage((ulong)partition.Log.Count, message.Id, message.Payload, now, sender));
+            var messageId = message.Id != 0 ? message.Id : new UInt128((ulong)Random.Shared.NextInt64(), (ulong)Random.Shared.NextInt64());
+            partition.Log.Add(new StoredMessage((ulong)partition.Log.Count, messageId, message.Payload, now, sender)
+            {
+                UserHeaders = message.UserHeaders,
+                OriginTimestamp = message.OriginTimestamp,
+            });
         }
 
         return partition.Id;
@@ -179,12 +328,19 @@ internal sealed class SimulatedIggyServer
     /// </summary>
     public PolledBatch PollNext(long clientId, string stream, string topic, string group, uint count)
     {
+        var polled = PollNextStored(clientId, stream, topic, group, count);
+        return new PolledBatch(polled.PartitionId, polled.CurrentOffset, polled.Messages.Select(message => ToReceived((int)polled.PartitionId, message)).ToList());
+    }
+
+    /// <summary>As <see cref="PollNext"/>, the messages as stored (user headers as their wire bytes).</summary>
+    public PolledStored PollNextStored(long clientId, string stream, string topic, string group, uint count)
+    {
         RequireClient(clientId);
         var found = FindTopic(stream, topic);
         var member = RequireMember(FindGroup(found, group), clientId);
         if (SimulatedConsumerGroup.NextPartitionFor(member) is not { } partitionId)
         {
-            return new PolledBatch(0, 0, []);
+            return new PolledStored(0, 0, []);
         }
 
         var partition = found.Partitions[partitionId];
@@ -192,14 +348,32 @@ internal sealed class SimulatedIggyServer
         var messages = partition.Log
             .Skip((int)Math.Min(start, int.MaxValue))
             .Take((int)count)
-            .Select(message => ToReceived(partitionId, message))
             .ToList();
         if (messages.Count > 0)
         {
             partition.LastPolledOffsets[group] = messages[^1].Offset;
         }
 
-        return new PolledBatch((uint)partitionId, partition.CurrentOffset, messages);
+        return new PolledStored((uint)partitionId, partition.CurrentOffset, messages);
+    }
+
+    /// <summary>
+    /// A plain consumer's poll of one partition (streaming/partitions/ops.rs:75-127): Offset from the given offset, First
+    /// from the start, Last the newest <paramref name="count"/>; an unknown partition answers 3007. Nothing is remembered:
+    /// plain consumers' Next and Timestamp are not modelled (the caller refuses them).
+    /// </summary>
+    public PolledStored PollPartition(long clientId, string stream, string topic, uint partitionId, PollKind kind, ulong value, uint count)
+    {
+        RequireClient(clientId);
+        var partition = FindPartition(FindTopic(stream, topic), partitionId);
+        var log = partition.Log;
+        var start = kind switch
+        {
+            PollKind.Offset => (int)Math.Min(value, (ulong)log.Count),
+            PollKind.Last => Math.Max(0, log.Count - (int)Math.Min(count, int.MaxValue)),
+            _ => 0,
+        };
+        return new PolledStored(partitionId, partition.CurrentOffset, log.Skip(start).Take((int)Math.Min(count, int.MaxValue)).ToList());
     }
 
     /// <summary>
@@ -245,6 +419,23 @@ internal sealed class SimulatedIggyServer
         return new PartitionOffsets(partitionId, partition.CurrentOffset, partition.StoredOffsets.TryGetValue(group, out var stored) ? stored : null);
     }
 
+    /// <summary>
+    /// Leaves the group (shard/system/consumer_groups.rs:175-193): a client that is not a member answers 5006; the group
+    /// fully rebalances (absorb.rs:336-354) and forgets the member's polled offsets (absorb.rs:356-363).
+    /// </summary>
+    public void LeaveConsumerGroup(long clientId, string stream, string topic, string group)
+    {
+        RequireClient(clientId);
+        var found = FindTopic(stream, topic);
+        var consumerGroup = FindGroup(found, group);
+        _ = RequireMember(consumerGroup, clientId);
+        LeaveGroup(found, group, clientId);
+        if (_joinedGroups.TryGetValue(clientId, out var joined))
+        {
+            joined.Remove((stream, topic, group));
+        }
+    }
+
     /// <summary>The newest message of each partition (strategy Last, count 1: ops.rs:92-98), as the producer reads them at start.</summary>
     public IReadOnlyList<ReceivedMessage> ReadLastMessages(long clientId, string stream, string topic)
     {
@@ -268,6 +459,20 @@ internal sealed class SimulatedIggyServer
 
     private static ReceivedMessage ToReceived(int partitionId, StoredMessage message) =>
         new((uint)partitionId, message.Offset, message.Id, message.Timestamp, message.Payload, EmptyHeaders);
+
+    /// <summary>A message's size as the server counts it: its 64-byte header, payload and user headers (message_view.rs size).</summary>
+    public static ulong SizeOf(StoredMessage message) => 64UL + (ulong)message.Payload.Length + (ulong)message.UserHeaders.Length;
+
+    private static TopicView View(SimulatedTopic topic)
+    {
+        var partitions = topic.Partitions
+            .Select(partition => new PartitionView((uint)partition.Id, topic.CreatedAt, partition.CurrentOffset,
+                (ulong)partition.Log.Sum(message => (decimal)SizeOf(message)), (ulong)partition.Log.Count))
+            .ToList();
+        return new TopicView(topic.Id, topic.Name, topic.CreatedAt, topic.CompressionAlgorithm, topic.MessageExpiry, topic.MaxTopicSize,
+            topic.ReplicationFactor, (ulong)partitions.Sum(partition => (decimal)partition.SizeBytes),
+            (ulong)partitions.Sum(partition => (decimal)partition.MessagesCount), partitions);
+    }
 
     /// <summary>
     /// revocation_timeout.rs:41-106: a revocation older than <see cref="RebalancingTimeout"/> is completed anyway, even

@@ -13,6 +13,22 @@ internal sealed class SimulatedTopic
 
     public List<SimulatedPartition> Partitions { get; } = [];
 
+    /// <summary>The topic's id in its stream: its slab key, 0-based in creation order (metadata/absorb.rs:83-91).</summary>
+    public uint Id { get; init; }
+
+    public string Name { get; init; } = "";
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Kept as created and echoed by get/create topic (requests/topics/create_topic.rs); the model applies none of them.</summary>
+    public byte CompressionAlgorithm { get; init; } = 1;
+
+    public ulong MessageExpiry { get; init; }
+
+    public ulong MaxTopicSize { get; init; }
+
+    public byte ReplicationFactor { get; init; } = 1;
+
     public Dictionary<string, SimulatedConsumerGroup> Groups { get; } = [];
 
     /// <summary>In memory only: a restart starts it at 0 again (bootstrap.rs:625).</summary>
