@@ -42,6 +42,11 @@ public sealed partial class IggyClientConnection(
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _replacing = new(1, 1);
     private IIggyClient? _client;
+
+    // Cancelled when the client is replaced: it ends the waits of calls still in flight on the old one, which a
+    // disposed Apache.Iggy client never completes (a call queued behind a silent one waits on a SemaphoreSlim that
+    // Dispose does not wake: TcpMessageStream.Dispose and SendRawAsync).
+    private CancellationTokenSource _clientGone = new();
     private IggyServerAddress? _server;
     private (string Username, string Password) _credentials;
     private IggyTcpOptions _options = new();
@@ -150,6 +155,33 @@ public sealed partial class IggyClientConnection(
     }
 
     /// <summary>
+    /// Runs <paramref name="call"/> on the current client and waits for its answer until <paramref name="cancellationToken"/>
+    /// is cancelled or the client is replaced. The call gets no token of its own (see the remarks on this class).
+    /// </summary>
+    /// <exception cref="IOException">The client was replaced while the call was in flight; its outcome is unknown.</exception>
+    internal async Task<T> CallAsync<T>(Func<IIggyClient, Task<T>> call, CancellationToken cancellationToken)
+    {
+        var (client, gone) = Current();
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, gone);
+        try
+        {
+            return await call(client).WaitAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (gone.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException("The connection to Iggy was replaced while this call was in flight; its outcome is unknown.");
+        }
+    }
+
+    /// <inheritdoc cref="CallAsync{T}"/>
+    internal Task CallAsync(Func<IIggyClient, Task> call, CancellationToken cancellationToken) =>
+        CallAsync(async client =>
+        {
+            await call(client).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
     /// Pings the server over the current client and waits at most <paramref name="bound"/> for the answer. Callers
     /// share one ping while it is unanswered, so checks never pile requests up behind a silent server. A ping
     /// unanswered for <see cref="DeadAfter"/> replaces the connection.
@@ -197,7 +229,16 @@ public sealed partial class IggyClientConnection(
         }
 
         _stopping?.Dispose();
+        _clientGone.Dispose();
         _replacing.Dispose();
+    }
+
+    private (IIggyClient Client, CancellationToken Gone) Current()
+    {
+        lock (_lock)
+        {
+            return (_client ?? throw NotStarted(), _clientGone.Token);
+        }
     }
 
     private OutstandingPing CurrentPing()
@@ -236,13 +277,17 @@ public sealed partial class IggyClientConnection(
 
             LogReplacing(_logger, Server, DeadAfter);
             var replacement = await ConnectNewClientAsync(Server, cancellationToken).ConfigureAwait(false);
+            CancellationTokenSource gone;
             lock (_lock)
             {
                 _client = replacement;
                 _ping = null;
+                (gone, _clientGone) = (_clientGone, new CancellationTokenSource());
                 Replacements++;
             }
 
+            // Not disposed: a call may still be linking its wait to it (replacements are rare).
+            await gone.CancelAsync().ConfigureAwait(false);
             dead.Dispose();
             LogConnected(_logger, Server, _credentials.Username);
         }

@@ -23,28 +23,26 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
     private static readonly Consumer TailReader = Consumer.New("iggyaspire-tail-reader");
 
     // What every SDK call gets as its token: a call once sent runs to its answer, and the caller's token only ends
-    // the caller's wait (WaitAsync). Cancelling a call in flight would leave its answer in the socket for the next
-    // call to read: 0.8.0's TCP protocol has no request ids (see IggyClientConnection).
+    // the caller's wait (IggyClientConnection.CallAsync). Cancelling a call in flight would leave its answer in the
+    // socket for the next call to read: 0.8.0's TCP protocol has no request ids.
     private static readonly CancellationToken InFlight = CancellationToken.None;
 
     public IggyServerAddress Server => connection.Server;
 
-    private IIggyClient Client => connection.Client;
-
     public Task<bool> CreateStreamAsync(string stream, CancellationToken ct) =>
-        CreateUnlessExistsAsync(() => Client.CreateStreamAsync(stream, InFlight), ct);
+        CreateUnlessExistsAsync(client => client.CreateStreamAsync(stream, InFlight), ct);
 
     public Task<bool> CreateTopicAsync(string stream, string topic, uint partitions, CancellationToken ct) =>
-        CreateUnlessExistsAsync(() => Client.CreateTopicAsync(Identifier.String(stream), topic, partitions, token: InFlight), ct);
+        CreateUnlessExistsAsync(client => client.CreateTopicAsync(Identifier.String(stream), topic, partitions, token: InFlight), ct);
 
     public Task<bool> CreateConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
-        CreateUnlessExistsAsync(() => Client.CreateConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), group, InFlight), ct);
+        CreateUnlessExistsAsync(client => client.CreateConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), group, InFlight), ct);
 
     public Task JoinConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
-        Client.JoinConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), InFlight).WaitAsync(ct);
+        connection.CallAsync(client => client.JoinConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), InFlight), ct);
 
     public Task SendAsync(string stream, string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken ct) =>
-        Client.SendMessagesAsync(Identifier.String(stream), Identifier.String(topic), Partitioning.None(), ToMessages(messages), InFlight).WaitAsync(ct);
+        connection.CallAsync(client => client.SendMessagesAsync(Identifier.String(stream), Identifier.String(topic), Partitioning.None(), ToMessages(messages), InFlight), ct);
 
     /// <summary>
     /// The SDK's messages for one send. Every message of a send carries the same span context, so they share one
@@ -64,8 +62,8 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
 
     public async Task<PolledBatch> PollNextAsync(string stream, string topic, string group, uint count, CancellationToken ct)
     {
-        var polled = await Client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId: null,
-            Consumer.Group(group), PollingStrategy.Next(), count, autoCommit: false, InFlight).WaitAsync(ct).ConfigureAwait(false);
+        var polled = await connection.CallAsync(client => client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId: null,
+            Consumer.Group(group), PollingStrategy.Next(), count, autoCommit: false, InFlight), ct).ConfigureAwait(false);
         return ToBatch(polled);
     }
 
@@ -73,8 +71,8 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
     {
         try
         {
-            await Client.StoreOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), offset, partitionId, InFlight)
-                .WaitAsync(ct).ConfigureAwait(false);
+            await connection.CallAsync(client => client.StoreOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), offset, partitionId, InFlight), ct)
+                .ConfigureAwait(false);
         }
         catch (IggyInvalidStatusCodeException exception)
         {
@@ -85,8 +83,8 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
 
     public async Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken ct)
     {
-        var offsets = await Client.GetOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), partitionId, InFlight)
-            .WaitAsync(ct).ConfigureAwait(false);
+        var offsets = await connection.CallAsync(client => client.GetOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), partitionId, InFlight), ct)
+            .ConfigureAwait(false);
         return offsets is null ? null : new PartitionOffsets((uint)offsets.PartitionId, offsets.CurrentOffset, offsets.StoredOffset);
     }
 
@@ -97,13 +95,14 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
     /// </summary>
     public async Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, CancellationToken ct)
     {
-        var details = await Client.GetTopicByIdAsync(Identifier.String(stream), Identifier.String(topic), InFlight).WaitAsync(ct).ConfigureAwait(false);
+        var details = await connection.CallAsync(client => client.GetTopicByIdAsync(Identifier.String(stream), Identifier.String(topic), InFlight), ct).ConfigureAwait(false);
         var partitions = details?.PartitionsCount ?? 0;
         var last = new List<ReceivedMessage>();
         for (uint partitionId = 0; partitionId < partitions; partitionId++)
         {
-            var polled = await Client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId,
-                TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, InFlight).WaitAsync(ct).ConfigureAwait(false);
+            var id = partitionId;
+            var polled = await connection.CallAsync(client => client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), id,
+                TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, InFlight), ct).ConfigureAwait(false);
             last.AddRange(ToBatch(polled).Messages);
         }
 
@@ -123,11 +122,11 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
         return new PolledBatch(partitionId, polled.CurrentOffset, messages);
     }
 
-    private static async Task<bool> CreateUnlessExistsAsync<T>(Func<Task<T>> create, CancellationToken ct)
+    private async Task<bool> CreateUnlessExistsAsync<T>(Func<IIggyClient, Task<T>> create, CancellationToken ct)
     {
         try
         {
-            await create().WaitAsync(ct).ConfigureAwait(false);
+            await connection.CallAsync(create, ct).ConfigureAwait(false);
             return true;
         }
         catch (IggyInvalidStatusCodeException exception) when (IggyErrorCodes.IsAlreadyExists(exception.StatusCode))
