@@ -162,7 +162,7 @@ public sealed class SimulatedIggyServerTests : IDisposable
 
         var group = _server.Inspect(Stream, Topic).Groups[Group];
         Assert.Equal([0, 1, 2], Assert.Single(group.Members).Member.Partitions);
-        Assert.Throws<IOException>(() => _server.PollNext(first, Stream, Topic, Group, 10));
+        Assert.Throws<StaleClientException>(() => _server.PollNext(first, Stream, Topic, Group, 10));
     }
 
     [Fact]

@@ -314,6 +314,78 @@ public sealed class IggyTcpServerTests : IAsyncDisposable
         Assert.True(await client.IsClosedByServerAsync(RawIggyClient.Bound));
     }
 
+    [Fact]
+    public async Task A_producer_send_of_one_and_of_several_messages_sharing_one_traceparent_comes_back_from_a_group_poll_with_its_headers()
+    {
+        // IggyTransport.ToMessages gives every message of a send the same header map, so each carries the same bytes.
+        await using var client = await WithGroupAsync(partitions: 1);
+        var headers = StringHeader("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        byte[] Json(int id) => Encoding.UTF8.GetBytes($$"""{"id":{{id}},"text":"hello from IggyAspire","ts":"2026-05-04T09:56:17.123+00:00"}""");
+
+        Assert.Equal((0, 0), Shape(await client.CallAsync(IggyCommandCodes.SendMessages, Send(Id(Stream), Id(Topic), [new(1, Json(1), headers)]))));
+        Assert.Equal((0, 0), Shape(await client.CallAsync(IggyCommandCodes.SendMessages, Send(Id(Stream), Id(Topic),
+            [new(2, Json(2), headers), new(3, Json(3), headers), new(4, Json(4), headers)]))));
+        var (status, body) = await client.CallAsync(IggyCommandCodes.PollMessages, Poll(2, Id(Group), Id(Stream), Id(Topic), null, 5, 0, 10));
+
+        Assert.Equal(0, status);
+        var polled = ParsePolled(body);
+        Assert.Equal((0u, 3ul, 4u), (polled.PartitionId, polled.CurrentOffset, polled.Count));
+        Assert.Equal([1, 2, 3, 4], polled.Messages.Select(message => (int)message.Id));
+        Assert.Equal([0ul, 1, 2, 3], polled.Messages.Select(message => message.Offset));
+        Assert.All(polled.Messages, message => Assert.Equal(Json((int)message.Id), message.Payload));
+        Assert.All(polled.Messages, message => Assert.Equal(headers, message.Headers));
+        Assert.All(polled.Messages, message => Assert.Equal(XxHash3.HashToUInt64(message.Raw.AsSpan(8)), message.Checksum));
+        Assert.Empty(_server.Failures);
+    }
+
+    [Fact]
+    public async Task A_failure_of_the_server_itself_answers_1_keeps_the_connection_and_is_reported_never_as_a_stale_client()
+    {
+        // What a runner missing System.IO.Hashing.dll got on every poll with messages: FileNotFoundException is an IOException.
+        await using var client = await WithGroupAsync(partitions: 1);
+        await client.CallAsync(IggyCommandCodes.SendMessages, Send(Id(Stream), Id(Topic), [new(1, [1], [])]));
+        _server.Faults.Push(IggyCommandCodes.PollMessages, IggyFault.FailWith(new FileNotFoundException("Could not load file or assembly 'System.IO.Hashing'.")));
+
+        var failed = await client.CallAsync(IggyCommandCodes.PollMessages, Poll(2, Id(Group), Id(Stream), Id(Topic), null, 5, 0, 10));
+        var next = await client.CallAsync(IggyCommandCodes.PollMessages, Poll(2, Id(Group), Id(Stream), Id(Topic), null, 5, 0, 10));
+
+        Assert.Equal((1, 0), Shape(failed));
+        Assert.Equal((0, 1u), (next.Status, ParsePolled(next.Body).Count));
+        var failure = Assert.Single(_server.Failures);
+        Assert.Contains("command 100: answered 1", failure, StringComparison.Ordinal);
+        Assert.Contains("System.IO.Hashing", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_send_that_does_not_decode_answers_3_keeps_the_connection_and_is_reported()
+    {
+        await using var client = await WithTopicAsync(partitions: 1);
+        var send = Send(Id(Stream), Id(Topic), [new(1, "payload"u8.ToArray(), StringHeader("traceparent", "00-x"))]);
+
+        var truncated = await client.CallAsync(IggyCommandCodes.SendMessages, send[..^3]);
+
+        Assert.Equal((3, 0), Shape(truncated));
+        Assert.Equal(0, (await client.CallAsync(IggyCommandCodes.Ping, [])).Status);
+        Assert.Contains("command 101: answered 3", Assert.Single(_server.Failures), StringComparison.Ordinal);
+        Assert.Equal(0ul, _server.Inspect(model => model.GetTopic(Stream, Topic)!.MessagesCount));
+    }
+
+    [Fact]
+    public async Task A_request_from_a_client_the_model_no_longer_has_answers_30_and_closes()
+    {
+        await using var client = await WithGroupAsync(partitions: 1);
+        var clientId = _server.ConnectedClientIds.Single();
+        _server.Inspect(model =>
+        {
+            model.Disconnect(clientId);
+            return 0;
+        });
+
+        Assert.Equal((30, 0), Shape(await client.CallAsync(IggyCommandCodes.PollMessages, Poll(2, Id(Group), Id(Stream), Id(Topic), null, 5, 0, 10))));
+        Assert.True(await client.IsClosedByServerAsync(RawIggyClient.Bound));
+        Assert.Empty(_server.Failures);
+    }
+
     private async Task<RawIggyClient> LoggedInAsync()
     {
         var client = await ConnectAsync(_server.Port);

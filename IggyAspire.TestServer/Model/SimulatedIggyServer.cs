@@ -533,7 +533,7 @@ internal sealed class SimulatedIggyServer
     {
         if (!IsConnected(clientId))
         {
-            throw new IOException($"Client {clientId} is not connected.");
+            throw new StaleClientException($"Client {clientId} is not connected.");
         }
     }
 

@@ -5,8 +5,12 @@ using IggyAspire.TestServer.Model;
 
 namespace IggyAspire.TestServer.Tcp;
 
-/// <summary>One command's answer: a status, a payload (empty for an error) and whether the server closes the connection after it.</summary>
-internal readonly record struct IggyAnswer(int Status, byte[] Body, bool Close = false)
+/// <summary>
+/// One command's answer: a status, a payload (empty for an error), whether the server closes the connection after it,
+/// and, for a request the server could not handle, what went wrong, for the server's side (0.8.0 logs it:
+/// tcp/connection_handler.rs, <c>error!("Command with code {cmd_code} was not handled successfully ...")</c>).
+/// </summary>
+internal readonly record struct IggyAnswer(int Status, byte[] Body, bool Close = false, string? Failure = null)
 {
     public static IggyAnswer Empty { get; } = new(IggyWireStatus.Ok, []);
 
@@ -33,10 +37,19 @@ internal sealed class IggyCommandHandler(SimulatedIggyServer model)
     /// <summary>A send's index entry per message (send_messages_handler.rs:98, INDEX_SIZE; TcpContracts.cs:438-441 writes 16 bytes).</summary>
     private const int IndexSize = 16;
 
-    public IggyAnswer Handle(long clientId, int code, byte[] payload)
+    /// <param name="clientId">The connection's model client.</param>
+    /// <param name="code">The command code.</param>
+    /// <param name="payload">The request payload.</param>
+    /// <param name="failure">A scripted <see cref="IggyFault.FailWith"/>: thrown where the handler would run.</param>
+    public IggyAnswer Handle(long clientId, int code, byte[] payload, Exception? failure = null)
     {
         try
         {
+            if (failure is not null)
+            {
+                throw failure;
+            }
+
             var request = new WireReader(payload);
             switch (code)
             {
@@ -74,15 +87,25 @@ internal sealed class IggyCommandHandler(SimulatedIggyServer model)
         {
             return IggyAnswer.Refused(exception.StatusCode);
         }
-        catch (WireFormatException)
-        {
-            return IggyAnswer.Refused(IggyWireStatus.InvalidCommand);
-        }
-        catch (IOException)
+        catch (StaleClientException)
         {
             // The model no longer has the session (a restart, a deletion): StaleClient, then the server closes the
             // connection (tcp/connection_handler.rs:138-142).
             return IggyAnswer.Refused(IggyWireStatus.StaleClient, close: true);
+        }
+        catch (WireFormatException exception)
+        {
+            // A payload that does not decode: 0.8.0's command decoding answers InvalidCommand (dispatch.rs:69-89), and
+            // connection_handler.rs logs "Command with code {cmd_code} was not handled successfully" and sends the error
+            // (send_error_response), keeping the connection: only ClientNotFound ends it.
+            return new IggyAnswer(IggyWireStatus.InvalidCommand, [], Failure: $"the request does not decode: {exception.Message}");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // A failure of this server itself (a bug, an assembly it cannot load): answered with the generic Error (1)
+            // the SDK reports, the connection kept as connection_handler.rs keeps it for any handler error, and the
+            // exception reported on the server's side. Never StaleClient: that would have the SDK reconnect for nothing.
+            return new IggyAnswer(IggyWireStatus.Error, [], Failure: $"the test server failed: {exception}");
         }
     }
 

@@ -18,6 +18,12 @@ internal abstract record IggyFault
     /// <summary>Answers <paramref name="status"/> with an empty payload, as the server writes every error (sender/mod.rs:200-208); nothing applied.</summary>
     public static IggyFault Refuse(int status) => new Refusal(status);
 
+    /// <summary>
+    /// Throws <paramref name="exception"/> where the command's handler runs, nothing applied, as a fault of the test
+    /// server itself would (an assembly it cannot load, an answer it cannot encode), to check how such a failure is answered.
+    /// </summary>
+    public static IggyFault FailWith(Exception exception) => new Failure(exception);
+
     internal sealed record LateAnswer(TimeSpan Delay) : IggyFault;
 
     internal sealed record NoAnswer : IggyFault;
@@ -25,6 +31,8 @@ internal abstract record IggyFault
     internal sealed record Close(bool AfterApplying) : IggyFault;
 
     internal sealed record Refusal(int Status) : IggyFault;
+
+    internal sealed record Failure(Exception Exception) : IggyFault;
 }
 
 /// <summary>The faults queued per command code: each one-shot fault serves one request, in order; a standing rule serves every request after them.</summary>

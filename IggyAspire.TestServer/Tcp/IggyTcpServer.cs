@@ -28,6 +28,7 @@ internal sealed class IggyTcpServer : IAsyncDisposable
     private readonly Dictionary<long, Connection> _connections = [];
     private readonly List<ReceivedCommand> _commands = [];
     private readonly List<LoginAttempt> _logins = [];
+    private readonly List<string> _failures = [];
     private readonly Task _accepting;
     private volatile bool _down;
 
@@ -78,6 +79,21 @@ internal sealed class IggyTcpServer : IAsyncDisposable
             lock (_lock)
             {
                 return _logins.ToArray();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every request the server could not handle, in order: a payload that did not decode (answered 3) or a failure of
+    /// the server itself (answered 1), each also written to standard error.
+    /// </summary>
+    public IReadOnlyList<string> Failures
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _failures.ToArray();
             }
         }
     }
@@ -259,7 +275,7 @@ internal sealed class IggyTcpServer : IAsyncDisposable
                         return;
                 }
 
-                var answer = Apply(connection.ClientId, code, payload);
+                var answer = Apply(connection.ClientId, code, payload, (fault as IggyFault.Failure)?.Exception);
                 switch (fault)
                 {
                     case IggyFault.Close:
@@ -297,12 +313,23 @@ internal sealed class IggyTcpServer : IAsyncDisposable
         }
     }
 
-    private IggyAnswer Apply(long clientId, int code, byte[] payload)
+    private IggyAnswer Apply(long clientId, int code, byte[] payload, Exception? failure)
     {
         IggyAnswer answer;
         lock (Model.Gate)
         {
-            answer = _handler.Handle(clientId, code, payload);
+            answer = _handler.Handle(clientId, code, payload, failure);
+        }
+
+        if (answer.Failure is { } failed)
+        {
+            var line = $"client {clientId}, command {code}: answered {answer.Status}: {failed}";
+            lock (_lock)
+            {
+                _failures.Add(line);
+            }
+
+            Console.Error.WriteLine($"IggyTcpServer: {line}");
         }
 
         if (code == IggyCommandCodes.LoginUser && payload.Length > 0 && payload[0] < payload.Length)

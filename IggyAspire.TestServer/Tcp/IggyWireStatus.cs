@@ -5,6 +5,12 @@ internal static class IggyWireStatus
 {
     public const int Ok = 0;
 
+    /// <summary>
+    /// iggy_error.rs:38-39 <c>Error = 1</c>, the generic error: what this test server answers when it fails itself (a
+    /// bug, a missing assembly); the SDK throws it as IggyInvalidStatusCodeException(1) and the connection stays open.
+    /// </summary>
+    public const int Error = 1;
+
     /// <summary>iggy_error.rs:42 <c>InvalidCommand = 3</c>: an unknown code or a payload that does not decode (dispatch.rs:69, 453-456).</summary>
     public const int InvalidCommand = 3;
 

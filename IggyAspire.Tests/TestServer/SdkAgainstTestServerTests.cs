@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Apache.Iggy;
 using Apache.Iggy.Configuration;
@@ -8,6 +9,9 @@ using Apache.Iggy.Headers;
 using Apache.Iggy.IggyClient;
 using Apache.Iggy.Kinds;
 using Apache.Iggy.Messages;
+using IggyAspire.Client;
+using IggyAspire.Messaging.Contract;
+using IggyAspire.Messaging.Transport;
 using IggyAspire.TestServer.Tcp;
 using Partitioning = Apache.Iggy.Kinds.Partitioning;
 
@@ -150,6 +154,66 @@ public sealed class SdkAgainstTestServerTests : IAsyncDisposable
         }
 
         Assert.Equal($"client {_server.ConnectedClientIds.Single()} [0,1]", _server.Inspect(model => model.DescribeGroup(Stream, Topic, Group)));
+    }
+
+    [Fact]
+    public async Task The_producers_sends_of_one_and_of_several_messages_sharing_one_header_map_come_back_from_a_group_poll_with_their_headers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var producer = await LoggedInAsync();
+        using var consumer = await LoggedInAsync();
+        await producer.CreateStreamAsync(Stream, ct);
+        await producer.CreateTopicAsync(Identifier.String(Stream), Topic, 1, token: ct);
+        await consumer.CreateConsumerGroupAsync(Identifier.String(Stream), Identifier.String(Topic), Group, ct);
+        await consumer.JoinConsumerGroupAsync(Identifier.String(Stream), Identifier.String(Topic), Identifier.String(Group), ct);
+        var sent = new DateTimeOffset(2026, 5, 4, 9, 56, 17, TimeSpan.Zero);
+        OutgoingMessage Demo(long id) => new((UInt128)id, DemoMessageSerializer.Serialize(new DemoMessage(id, "hello from IggyAspire", sent)));
+
+        // As MessageProducer sends: inside a span, through IggyTransport.ToMessages (one header map for the whole send).
+        using (var span = new Activity("send demo-topic").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            foreach (var batch in new[] { new[] { Demo(1) }, [Demo(2), Demo(3), Demo(4)] })
+            {
+                await producer.SendMessagesAsync(Identifier.String(Stream), Identifier.String(Topic), Partitioning.None(), IggyTransport.ToMessages(batch), ct);
+            }
+
+            var polled = await consumer.PollMessagesAsync(Identifier.String(Stream), Identifier.String(Topic), null, Consumer.Group(Group),
+                PollingStrategy.Next(), 10, false, ct);
+
+            Assert.Equal((0, 3ul), (polled.PartitionId, polled.CurrentOffset));
+            Assert.Equal([((UInt128)1, 0ul), (2, 1), (3, 2), (4, 3)], polled.Messages.Select(message => (message.Header.Id, message.Header.Offset)));
+            Assert.All(polled.Messages, message =>
+            {
+                Assert.True(DemoMessageSerializer.TryDeserialize(message.Payload, out var demo, out _));
+                Assert.Equal(new DemoMessage((long)message.Header.Id, "hello from IggyAspire", sent), demo);
+                Assert.Equal(new Dictionary<string, string> { ["traceparent"] = span.Id! }, IggyMessageHeaders.ToStrings(message.UserHeaders));
+            });
+        }
+
+        Assert.Empty(_server.Failures);
+    }
+
+    [Fact]
+    public async Task A_failure_of_the_server_itself_reaches_the_sdk_as_status_1_and_the_connection_goes_on()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = await LoggedInAsync();
+        await client.CreateStreamAsync(Stream, ct);
+        await client.CreateTopicAsync(Identifier.String(Stream), Topic, 1, token: ct);
+        await client.CreateConsumerGroupAsync(Identifier.String(Stream), Identifier.String(Topic), Group, ct);
+        await client.JoinConsumerGroupAsync(Identifier.String(Stream), Identifier.String(Topic), Identifier.String(Group), ct);
+        await client.SendMessagesAsync(Identifier.String(Stream), Identifier.String(Topic), Partitioning.None(), [new Message((UInt128)1, "one"u8.ToArray())], ct);
+        _server.Faults.Push(IggyCommandCodes.PollMessages, IggyFault.FailWith(new FileNotFoundException("Could not load file or assembly 'System.IO.Hashing'.")));
+        var clients = _server.ConnectedClientIds;
+
+        var failed = await Assert.ThrowsAsync<IggyInvalidStatusCodeException>(() => client.PollMessagesAsync(Identifier.String(Stream), Identifier.String(Topic), null,
+            Consumer.Group(Group), PollingStrategy.Next(), 10, false, ct));
+        var polled = await client.PollMessagesAsync(Identifier.String(Stream), Identifier.String(Topic), null, Consumer.Group(Group), PollingStrategy.Next(), 10, false, ct);
+
+        Assert.Equal(1, failed.StatusCode);
+        Assert.Equal([(UInt128)1], polled.Messages.Select(message => message.Header.Id));
+        Assert.Equal(clients, _server.ConnectedClientIds);
+        Assert.Contains("System.IO.Hashing", Assert.Single(_server.Failures), StringComparison.Ordinal);
     }
 
     private async Task<IIggyClient> ConnectAsync()
