@@ -268,6 +268,20 @@ public sealed class IggyTcpServerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_garbage_answer_is_a_well_formed_ok_frame_with_the_given_body_and_applies_nothing()
+    {
+        await using var client = await LoggedInAsync();
+        _server.Faults.Push(IggyCommandCodes.CreateStream, IggyFault.AnswerGarbage([0xde, 0xad, 0xbe]));
+
+        var (status, body) = await client.CallAsync(IggyCommandCodes.CreateStream, Name(Stream));
+
+        Assert.Equal(0, status);
+        Assert.Equal(new byte[] { 0xde, 0xad, 0xbe }, body);
+        Assert.Null(_server.Inspect(model => model.ResolveStream(Model.IggyId.Named(Stream))));
+        Assert.Equal(0, (await client.CallAsync(IggyCommandCodes.CreateStream, Name(Stream))).Status);
+    }
+
+    [Fact]
     public async Task A_standing_rule_applies_until_cleared()
     {
         await using var client = await LoggedInAsync();

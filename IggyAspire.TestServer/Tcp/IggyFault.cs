@@ -19,6 +19,12 @@ internal abstract record IggyFault
     public static IggyFault Refuse(int status) => new Refusal(status);
 
     /// <summary>
+    /// Answers status 0 with <paramref name="body"/> as the payload, in a well-formed frame, nothing applied: an answer
+    /// the client cannot read as the command's answer, to check that it fails rather than hangs.
+    /// </summary>
+    public static IggyFault AnswerGarbage(byte[] body) => new Garbage(body);
+
+    /// <summary>
     /// Throws <paramref name="exception"/> where the command's handler runs, nothing applied, as a fault of the test
     /// server itself would (an assembly it cannot load, an answer it cannot encode), to check how such a failure is answered.
     /// </summary>
@@ -31,6 +37,8 @@ internal abstract record IggyFault
     internal sealed record Close(bool AfterApplying) : IggyFault;
 
     internal sealed record Refusal(int Status) : IggyFault;
+
+    internal sealed record Garbage(byte[] Body) : IggyFault;
 
     internal sealed record Failure(Exception Exception) : IggyFault;
 }

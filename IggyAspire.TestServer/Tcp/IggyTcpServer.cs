@@ -271,6 +271,9 @@ internal sealed class IggyTcpServer : IAsyncDisposable
                     case IggyFault.Refusal refusal:
                         await connection.WriteAsync(Frame(refusal.Status, [])).ConfigureAwait(false);
                         continue;
+                    case IggyFault.Garbage garbage:
+                        await connection.WriteAsync(Frame(IggyWireStatus.Ok, garbage.Body)).ConfigureAwait(false);
+                        continue;
                     case IggyFault.Close { AfterApplying: false }:
                         return;
                 }
