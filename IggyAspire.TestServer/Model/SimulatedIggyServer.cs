@@ -25,12 +25,19 @@ internal sealed class SimulatedIggyServer
     private readonly string _rootUsername;
     private readonly string _rootPassword;
     private readonly Dictionary<long, HashSet<(string Stream, string Topic, string Group)>> _joinedGroups = [];
+    private readonly HashSet<long> _staleSessions = [];
+    private readonly List<long> _deletedStale = [];
     private long _nextClientId = 1;
 
     /// <param name="clock">The server's clock.</param>
     /// <param name="rootUsername">The root user (config.toml <c>[system.root_user]</c>; the container takes IGGY_ROOT_USERNAME).</param>
     /// <param name="rootPassword">The root user's password.</param>
-    public SimulatedIggyServer(TimeProvider clock, string rootUsername = "iggy", string rootPassword = "iggy")
+    /// <param name="heartbeatInterval">
+    /// config.toml:304-308 <c>[heartbeat] enabled = false, interval = "5 s"</c>: null (the default) leaves the check off;
+    /// otherwise every interval the clients whose last heartbeat is older than 1.2 x interval are deleted
+    /// (<see cref="VerifyHeartbeats"/>).
+    /// </param>
+    public SimulatedIggyServer(TimeProvider clock, string rootUsername = "iggy", string rootPassword = "iggy", TimeSpan? heartbeatInterval = null)
     {
         _clock = clock;
         (_rootUsername, _rootPassword) = (rootUsername, rootPassword);
@@ -43,7 +50,36 @@ internal sealed class SimulatedIggyServer
                 ForceTimedOutRevocations();
             }
         }, null, RebalancingCheckInterval, RebalancingCheckInterval);
+        if (heartbeatInterval is { } interval)
+        {
+            if (interval <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(heartbeatInterval), interval, "The heartbeat interval must be positive.");
+            }
+
+            HeartbeatInterval = interval;
+            // heartbeat_verifier.rs:26-42: a periodic task every interval, on the server's clock, under the gate as above.
+            HeartbeatVerifier = clock.CreateTimer(_ =>
+            {
+                lock (Gate)
+                {
+                    VerifyHeartbeats();
+                }
+            }, null, interval, interval);
+        }
     }
+
+    /// <summary>heartbeat_verifier.rs:24 <c>MAX_THRESHOLD = 1.2</c>: a heartbeat older than 1.2 x interval is stale.</summary>
+    public const double HeartbeatThreshold = 1.2;
+
+    /// <summary>The heartbeat check's interval; null when it is off (config.toml:306 <c>enabled = false</c>).</summary>
+    public TimeSpan? HeartbeatInterval { get; }
+
+    /// <summary>The heartbeat check's timer while it is on, kept so it lives as long as the server.</summary>
+    public ITimer? HeartbeatVerifier { get; }
+
+    /// <summary>The clients the heartbeat check deleted, oldest first.</summary>
+    public IReadOnlyList<long> DeletedStaleClients => _deletedStale;
 
     /// <summary>What every caller on more than one thread holds around each call (the model itself is single-threaded).</summary>
     public object Gate { get; } = new();
@@ -71,6 +107,8 @@ internal sealed class SimulatedIggyServer
 
         var clientId = _nextClientId++;
         _clients.Add(clientId);
+        // client_manager.rs:63-75: a new client's last_heartbeat is the time it connected.
+        _heartbeats[clientId] = _clock.GetUtcNow();
         return clientId;
     }
 
@@ -111,6 +149,7 @@ internal sealed class SimulatedIggyServer
         _authenticated.Clear();
         _heartbeats.Clear();
         _joinedGroups.Clear();
+        _staleSessions.Clear();
         foreach (var topic in _streams.Values.SelectMany(topics => topics.Values))
         {
             topic.RoundRobinCounter = 0;
@@ -165,11 +204,43 @@ internal sealed class SimulatedIggyServer
     /// <summary>A ping needs no login and records the client's heartbeat (binary/handlers/system/ping_handler.rs:28-42).</summary>
     public void Ping(long clientId)
     {
+        if (IsUp && _staleSessions.Contains(clientId))
+        {
+            // ping_handler.rs:34-40: a session the heartbeat check deleted is not in the client manager any more, so
+            // nothing is recorded, and the ping still answers OK (the handler never calls ensure_authenticated).
+            return;
+        }
+
         RequireClient(clientId);
         _heartbeats[clientId] = _clock.GetUtcNow();
     }
 
-    /// <summary>The client's last ping, if any.</summary>
+    /// <summary>
+    /// heartbeat_verifier.rs:44-87: every client whose last heartbeat (<see cref="Connect"/>, <see cref="Ping"/>) is
+    /// older than now - 1.2 x interval (line 55, strictly older at line 60) has its session set stale (line 65,
+    /// session.rs:61-63) and is deleted with delete_client (line 82): the same as a closed connection
+    /// (<see cref="Disconnect"/>, clients.rs:35-80), leaving every group it joined. The server does not close the
+    /// socket: the session's next command that checks it (shard/mod.rs:448-452 <c>ensure_authenticated</c>) answers
+    /// 30 StaleClient, after which the connection is closed (tcp/connection_handler.rs:138-142); a ping still answers OK.
+    /// </summary>
+    public void VerifyHeartbeats()
+    {
+        if (!IsUp || HeartbeatInterval is not { } interval)
+        {
+            return;
+        }
+
+        var heartbeatTo = _clock.GetUtcNow() - TimeSpan.FromTicks((long)(HeartbeatThreshold * interval.Ticks));
+        var stale = _clients.Where(clientId => _heartbeats.TryGetValue(clientId, out var at) && at < heartbeatTo).Order().ToList();
+        foreach (var clientId in stale)
+        {
+            _staleSessions.Add(clientId);
+            _deletedStale.Add(clientId);
+            Disconnect(clientId);
+        }
+    }
+
+    /// <summary>The client's last heartbeat (its connection, then each ping), while it is connected.</summary>
     public DateTimeOffset? LastHeartbeat(long clientId) => _heartbeats.TryGetValue(clientId, out var at) ? at : null;
 
     /// <summary>An existing name answers 1012 (metadata/writer.rs:337), which the transport reads as "already there".</summary>

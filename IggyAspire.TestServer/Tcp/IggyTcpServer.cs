@@ -35,7 +35,7 @@ internal sealed class IggyTcpServer : IAsyncDisposable
     private IggyTcpServer(IggyTcpServerOptions options)
     {
         _time = options.TimeProvider;
-        Model = new SimulatedIggyServer(_time, options.Username, options.Password);
+        Model = new SimulatedIggyServer(_time, options.Username, options.Password, options.HeartbeatInterval);
         _handler = new IggyCommandHandler(Model);
         _listener = new TcpListener(IPAddress.Loopback, options.Port);
         _listener.Start();
@@ -127,6 +127,25 @@ internal sealed class IggyTcpServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// A half-open connection from now on: every request of <paramref name="clientId"/> (its pings too) is read and lost,
+    /// as <see cref="IggyFault.NeverAnswer"/> does from the request it serves; the socket stays open.
+    /// </summary>
+    /// <returns>False when no such connection is open.</returns>
+    public bool Mute(long clientId)
+    {
+        lock (_lock)
+        {
+            if (_connections.TryGetValue(clientId, out var connection))
+            {
+                connection.Muted = true;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>
     /// A server restart: every connection is closed, the model stops (memberships and polled offsets forgotten, data
     /// kept: <see cref="SimulatedIggyServer.Stop"/>) and starts again after <paramref name="downtime"/>, during which a
     /// new connection is accepted and closed at once (tcp/tcp_listener.rs:133-136 drops it while shutting down).
@@ -191,6 +210,11 @@ internal sealed class IggyTcpServer : IAsyncDisposable
         }
 
         await Model.RevocationChecker.DisposeAsync().ConfigureAwait(false);
+        if (Model.HeartbeatVerifier is { } heartbeatVerifier)
+        {
+            await heartbeatVerifier.DisposeAsync().ConfigureAwait(false);
+        }
+
         _stopping.Dispose();
     }
 

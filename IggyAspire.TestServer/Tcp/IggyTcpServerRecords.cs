@@ -18,4 +18,11 @@ internal sealed record IggyTcpServerOptions
 
     /// <summary>The model's clock and the late answers' delays; the system clock by default.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The server's heartbeat check (config.toml:304-308, off by default): null leaves it off; otherwise a client that has
+    /// not pinged for 1.2 x this interval is deleted and leaves its groups, its socket left open, and its next command
+    /// answers 30 StaleClient and closes (see <see cref="Model.SimulatedIggyServer.VerifyHeartbeats"/>).
+    /// </summary>
+    public TimeSpan? HeartbeatInterval { get; init; }
 }

@@ -33,13 +33,16 @@ internal sealed class DemoOverTestServer(IggyTcpServer server)
 
     private long _nextId = 1;
 
+    /// <summary>What follows the connection string's address, e.g. <c>?heartbeat_interval=1000ms</c> as WithHeartbeat writes it.</summary>
+    public string ConnectionOptions { get; init; } = "";
+
     /// <summary>
     /// The consumer's host, polling every 100 ms, once it has created the topology (its worker does so after the host
     /// started, and a send before that finds no topic); <paramref name="logs"/> also receives its logs.
     /// </summary>
-    public async Task<WebApplicationFactory<ConsumerApp::Program>> StartConsumerAsync(ILoggerProvider? logs = null)
+    public async Task<WebApplicationFactory<ConsumerApp::Program>> StartConsumerAsync(ILoggerProvider? logs = null, params (string Key, string Value)[] settings)
     {
-        var consumer = Start(new WebApplicationFactory<ConsumerApp::Program>(), logs, ("Iggy:Consumer:PollInterval", "00:00:00.100"));
+        var consumer = Start(new WebApplicationFactory<ConsumerApp::Program>(), logs, [("Iggy:Consumer:PollInterval", "00:00:00.100"), .. settings]);
         await WaitUntilAsync(() => server.Inspect(model => model.ResolveGroup(Stream, Topic, IggyId.Named(Group))) is not null, "the consumer to create its stream, topic and group");
         return consumer;
     }
@@ -116,7 +119,7 @@ internal sealed class DemoOverTestServer(IggyTcpServer server)
     {
         var factory = host.WithWebHostBuilder(web =>
         {
-            web.UseSetting("ConnectionStrings:iggy", $"iggy://iggy:secret@{server.Address}");
+            web.UseSetting("ConnectionStrings:iggy", $"iggy://iggy:secret@{server.Address}{ConnectionOptions}");
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);
