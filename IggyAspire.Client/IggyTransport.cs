@@ -81,11 +81,25 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
         }
     }
 
-    public async Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken ct)
+    public async Task<IReadOnlyList<GroupMember>> GetGroupMembersAsync(string stream, string topic, string group, CancellationToken ct)
+    {
+        var details = await connection.CallAsync(client => client.GetConsumerGroupByIdAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), InFlight), ct)
+            .ConfigureAwait(false);
+        return details?.Members?.Select(member => new GroupMember(member.Id, member.Partitions.Select(partition => (uint)partition).ToList())).ToList() ?? [];
+    }
+
+    public async Task<IReadOnlyList<PartitionState>> GetPartitionsAsync(string stream, string topic, CancellationToken ct)
+    {
+        var details = await connection.CallAsync(client => client.GetTopicByIdAsync(Identifier.String(stream), Identifier.String(topic), InFlight), ct).ConfigureAwait(false);
+        return details?.Partitions?.Select(partition => new PartitionState((uint)partition.Id, partition.CurrentOffset, partition.MessagesCount)).ToList() ?? [];
+    }
+
+    /// <summary>0.8.0 answers an empty OK, which the SDK reads as null, when nothing is stored (get_consumer_offset_handler.rs:68-71).</summary>
+    public async Task<ulong?> GetStoredOffsetAsync(string stream, string topic, string group, uint partitionId, CancellationToken ct)
     {
         var offsets = await connection.CallAsync(client => client.GetOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), partitionId, InFlight), ct)
             .ConfigureAwait(false);
-        return offsets is null ? null : new PartitionOffsets((uint)offsets.PartitionId, offsets.CurrentOffset, offsets.StoredOffset);
+        return offsets?.StoredOffset;
     }
 
     /// <summary>

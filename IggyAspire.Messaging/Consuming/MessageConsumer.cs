@@ -34,6 +34,9 @@ public sealed partial class MessageConsumer(
     /// <summary>How long storing the offset of a processed batch may still take once shutdown began.</summary>
     public static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often the lag gauge's partitions and offsets are read again (three or more calls each time).</summary>
+    public static readonly TimeSpan LagRefreshInterval = TimeSpan.FromSeconds(5);
+
     /// <summary>The longest pause after failed polls; the pause doubles from the poll interval with each failure in a row.</summary>
     public static readonly TimeSpan MaxPollBackoff = TimeSpan.FromSeconds(30);
 
@@ -45,6 +48,7 @@ public sealed partial class MessageConsumer(
     // polls from the stored offset anyway.
     private readonly ResiliencePipeline _storeRetry = TransientRetry.Create(
         "Storing the offset", timeProvider, logger, isFinal: exception => exception is IggyStatusException { StatusCode: var code } && IggyErrorCodes.IsLostOwnership(code));
+    private readonly OwnedPartitionLag _lag = new(transport, instrumentation, topologyOptions.Value, timeProvider, logger);
     private bool _joined;
 
     /// <summary>Consumes until <paramref name="stoppingToken"/> is cancelled.</summary>
@@ -59,15 +63,23 @@ public sealed partial class MessageConsumer(
         using var graceOnStop = stoppingToken.Register(() => finishing.CancelAfter(ShutdownGrace));
         using var timer = new PeriodicTimer(options.PollInterval, timeProvider);
         var failedPolls = 0;
-        do
+        try
         {
-            failedPolls = await PollOnceAsync(topic, (uint)options.BatchSize, stoppingToken, finishing.Token).ConfigureAwait(false) ? 0 : failedPolls + 1;
-            if (failedPolls > 0 && !await BackOffAsync(options.PollInterval, failedPolls, stoppingToken).ConfigureAwait(false))
+            do
             {
-                break;
+                failedPolls = await PollOnceAsync(topic, (uint)options.BatchSize, stoppingToken, finishing.Token).ConfigureAwait(false) ? 0 : failedPolls + 1;
+                if (failedPolls > 0 && !await BackOffAsync(options.PollInterval, failedPolls, stoppingToken).ConfigureAwait(false))
+                {
+                    break;
+                }
             }
+            while (await StoppableWait.NextTickAsync(timer, stoppingToken).ConfigureAwait(false));
         }
-        while (await StoppableWait.NextTickAsync(timer, stoppingToken).ConfigureAwait(false));
+        finally
+        {
+            // A member that stopped owns nothing: its process may live on, and must not report its last lag for good.
+            _lag.Forget();
+        }
     }
 
     // finishingToken is cancelled ShutdownGrace after stoppingToken: it bounds storing the offset of a processed batch.
@@ -87,6 +99,7 @@ public sealed partial class MessageConsumer(
                         async token => await transport.JoinConsumerGroupAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, token).ConfigureAwait(false),
                         stoppingToken).ConfigureAwait(false);
                     _joined = true;
+                    _lag.Forget();
                     LogJoined(logger, topic.ConsumerGroup);
                 }
 
@@ -94,7 +107,9 @@ public sealed partial class MessageConsumer(
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
+                // Rejoining: which partitions the member will own, and their lag, are unknown until it polls again.
                 _joined = false;
+                _lag.Forget();
                 var errorType = exception.GetType().FullName ?? exception.GetType().Name;
                 MessagingInstrumentation.SetError(receive, errorType, exception.Message);
                 instrumentation.RecordReceive(topic.Stream, topic.Topic, topic.ConsumerGroup, transport.Server, partitionId: null, 0, timeProvider.GetElapsedTime(started), errorType);
@@ -112,18 +127,18 @@ public sealed partial class MessageConsumer(
             MessagingInstrumentation.LinkReceived(receive, batch.PartitionId, batch.Messages.Select(message => TraceContextPropagation.Extract(message.Headers)));
         }
 
-        if (batch.Messages.Count == 0)
+        if (batch.Messages.Count > 0)
         {
-            return true;
+            _lag.Served(batch.PartitionId);
+            foreach (var message in batch.Messages)
+            {
+                Process(topic, message);
+            }
+
+            await StoreOffsetAsync(topic, batch.PartitionId, batch.Messages[^1].Offset, finishingToken).ConfigureAwait(false);
         }
 
-        foreach (var message in batch.Messages)
-        {
-            Process(topic, message);
-        }
-
-        await StoreOffsetAsync(topic, batch.PartitionId, batch.Messages[^1].Offset, finishingToken).ConfigureAwait(false);
-        await RecordLagAsync(topic, batch.PartitionId, stoppingToken).ConfigureAwait(false);
+        await _lag.RefreshIfDueAsync(stoppingToken).ConfigureAwait(false);
         return true;
     }
 
@@ -174,26 +189,6 @@ public sealed partial class MessageConsumer(
         }
     }
 
-    private async Task RecordLagAsync(TopologyOptions topic, uint partitionId, CancellationToken stoppingToken)
-    {
-        if (stoppingToken.IsCancellationRequested)
-        {
-            return;
-        }
-
-        try
-        {
-            if (await transport.GetOffsetsAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, stoppingToken).ConfigureAwait(false) is { } offsets)
-            {
-                instrumentation.RecordLag(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, offsets.CurrentOffset, offsets.StoredOffset);
-            }
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            LogLagFailed(logger, exception, partitionId);
-        }
-    }
-
     /// <summary>
     /// Waits longer after each failed poll in a row (twice the poll interval, then four times, up to
     /// <see cref="MaxPollBackoff"/>), so an unreachable server is not polled and logged at full rate.
@@ -225,7 +220,4 @@ public sealed partial class MessageConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing offset {Offset} of partition {PartitionId} failed; the batch may be delivered again")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, uint partitionId, ulong offset);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading the offsets of partition {PartitionId} for the lag gauge failed")]
-    private static partial void LogLagFailed(ILogger logger, Exception exception, uint partitionId);
 }

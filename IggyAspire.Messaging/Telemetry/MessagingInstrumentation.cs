@@ -24,6 +24,7 @@ public sealed class MessagingInstrumentation : IDisposable
 
     private readonly ActivitySource? _source;
     private readonly Meter _meter;
+    private readonly bool _ownsMeter;
     private readonly bool _metricsEnabled;
     private readonly Counter<long> _sent;
     private readonly Counter<long> _consumed;
@@ -33,19 +34,26 @@ public sealed class MessagingInstrumentation : IDisposable
     private readonly ConcurrentDictionary<(string Stream, string Topic, string Group, uint Partition), long> _lag = new();
 
     /// <summary>Creates the source and meter; disabled signals cost nothing per message.</summary>
-    public MessagingInstrumentation(MessagingInstrumentationOptions options)
+    /// <param name="options">Which signals to emit.</param>
+    /// <param name="meterFactory">
+    /// The host's meter factory (registered by every .NET host), so the meter belongs to its service provider and
+    /// listeners can tell one provider's measurements from another's; without one, a meter of its own.
+    /// </param>
+    public MessagingInstrumentation(MessagingInstrumentationOptions options, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
 
         _source = options.EnableTracing ? new ActivitySource(MessagingTelemetry.ActivitySourceName) : null;
         _metricsEnabled = options.EnableMetrics;
-        _meter = new Meter(MessagingTelemetry.MeterName);
+        // A factory's meter is the factory's to dispose, with its provider.
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MessagingTelemetry.MeterName) ?? new Meter(MessagingTelemetry.MeterName);
         _sent = _meter.CreateCounter<long>("messaging.client.sent.messages", "{message}", "Messages the producer sent.");
         _consumed = _meter.CreateCounter<long>("messaging.client.consumed.messages", "{message}", "Messages the consumer received.");
         _invalid = _meter.CreateCounter<long>("messaging.iggy.consumer.invalid_messages", "{message}", "Messages the consumer skipped because their payload was not a DemoMessage.");
         _operationDuration = _meter.CreateHistogram("messaging.client.operation.duration", "s", "Duration of send and receive operations.", tags: null, DurationAdvice);
         _processDuration = _meter.CreateHistogram("messaging.process.duration", "s", "Duration of processing one message.", tags: null, DurationAdvice);
-        _meter.CreateObservableGauge("messaging.iggy.consumer.lag", ObserveLag, "{message}", "Messages in a partition that the consumer group has not yet stored an offset past.");
+        _meter.CreateObservableGauge("messaging.iggy.consumer.lag", ObserveLag, "{message}", "Messages after the consumer group's stored offset, per partition, reported by the member that owns the partition.");
     }
 
     /// <summary>Starts the PRODUCER span of one send call, or returns null when nobody listens.</summary>
@@ -193,19 +201,22 @@ public sealed class MessagingInstrumentation : IDisposable
         }
     }
 
-    /// <summary>Remembers a partition's lag (its current offset minus the group's stored offset) for the lag gauge.</summary>
-    public void RecordLag(string stream, string topic, string consumerGroup, uint partitionId, ulong currentOffset, ulong? storedOffset)
-    {
-        // Offsets count from 0: with nothing stored, every message up to and including the current one is pending.
-        var pending = storedOffset is { } stored ? (long)(currentOffset - Math.Min(stored, currentOffset)) : (long)currentOffset + 1;
+    /// <summary>Reports <paramref name="pending"/> messages after the group's stored offset in the partition.</summary>
+    public void RecordLag(string stream, string topic, string consumerGroup, uint partitionId, long pending) =>
         _lag[(stream, topic, consumerGroup, partitionId)] = pending;
-    }
+
+    /// <summary>Stops reporting the partition's lag: this process no longer knows it (the partition moved, the member left).</summary>
+    public void ForgetLag(string stream, string topic, string consumerGroup, uint partitionId) =>
+        _lag.TryRemove((stream, topic, consumerGroup, partitionId), out _);
 
     /// <inheritdoc />
     public void Dispose()
     {
         _source?.Dispose();
-        _meter.Dispose();
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveLag()

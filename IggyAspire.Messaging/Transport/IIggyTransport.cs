@@ -33,8 +33,14 @@ public interface IIggyTransport
     /// <exception cref="IggyStatusException">The server refused the store, with its status code.</exception>
     Task StoreOffsetAsync(string stream, string topic, string group, uint partitionId, ulong offset, CancellationToken cancellationToken);
 
-    /// <summary>The partition's newest offset and the group's stored offset, or null when the partition is unknown.</summary>
-    Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken);
+    /// <summary>The group's members, each with its partitions; empty when the group is unknown.</summary>
+    Task<IReadOnlyList<GroupMember>> GetGroupMembersAsync(string stream, string topic, string group, CancellationToken cancellationToken);
+
+    /// <summary>Each partition's newest offset and message count; empty when the topic is unknown.</summary>
+    Task<IReadOnlyList<PartitionState>> GetPartitionsAsync(string stream, string topic, CancellationToken cancellationToken);
+
+    /// <summary>The offset the group stored for a partition its member owns, or null when none is stored.</summary>
+    Task<ulong?> GetStoredOffsetAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken);
 
     /// <summary>
     /// The newest message of each partition the topic has on the server, which may be more than the configured

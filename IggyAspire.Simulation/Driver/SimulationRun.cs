@@ -120,8 +120,9 @@ internal sealed class SimulationRun : IDisposable
         }
 
         var finishedAt = Elapsed;
+        var lagViolations = Finished() ? SettledLagViolations() : [];
         StopEverything();
-        return Result(finishedAt);
+        return Result(finishedAt, lagViolations);
     }
 
     private List<Disruption> ScheduleDisruptions()
@@ -295,16 +296,17 @@ internal sealed class SimulationRun : IDisposable
         var connection = Connect(instance, clock);
         _calls.Note(_clock.GetUtcNow(), instance, "started");
         var topology = MsOptions.Create(Topology());
+        var lag = new InstanceLagGauge();
         var consumer = new MessageConsumer(
             connection,
             new TopologyInitializer(connection, topology, clock, NullLogger<TopologyInitializer>.Instance),
             topology,
             MsOptions.Create(new ConsumerOptions { BatchSize = _options.ConsumerBatchSize, PollInterval = _options.PollInterval }),
-            _instrumentation,
+            lag.Instrumentation,
             clock,
             _recorder.LoggerFor(instance, () => connection.ClientId));
         var stopping = new CancellationTokenSource();
-        _consumers[slot] = new WorkerProcess(instance, clock, connection, stopping, consumer.RunAsync(stopping.Token));
+        _consumers[slot] = new WorkerProcess(instance, clock, connection, stopping, consumer.RunAsync(stopping.Token), lag);
     }
 
     private SimulatedConnection Connect(string instance, InstanceClock clock) => new(_server, clock, _faults, _calls, instance);
@@ -334,7 +336,37 @@ internal sealed class SimulationRun : IDisposable
         }
     }
 
-    private SimulationResult Result(TimeSpan finishedAt)
+    /// <summary>
+    /// Once every partition is committed and the members have read their partitions again (OwnedPartitionLag's
+    /// refresh interval, plus a revocation check), each live consumer's lag gauge reports only partitions its member
+    /// owns, each at lag 0, and, once it reports any, all of them: none it lost to the other, none of a session that
+    /// ended. (A member that was served no message since it last joined cannot find itself and reports none.)
+    /// </summary>
+    private List<string> SettledLagViolations()
+    {
+        var settleUntil = Elapsed + MessageConsumer.LagRefreshInterval + SimulatedIggyServer.RebalancingCheckInterval + (_options.PollInterval * 2);
+        while (Elapsed < settleUntil)
+        {
+            _clock.Advance(Step);
+        }
+
+        var group = _server.Inspect(Stream, Topic).Groups[Group];
+        var violations = new List<string>();
+        foreach (var consumer in _consumers.OfType<WorkerProcess>())
+        {
+            var member = consumer.Connection.ClientId is { } clientId ? group.FindByClient(clientId)?.Member : null;
+            var owned = (member?.Partitions ?? []).Select(partition => (uint)partition).Order().ToList();
+            var reported = consumer.Lag!.Read();
+            if (reported.Count > 0 && (!reported.Keys.Order().SequenceEqual(owned) || reported.Values.Any(lag => lag != 0)))
+            {
+                violations.Add($"{consumer.Instance} (client {consumer.Connection.ClientId}) reports lag {string.Join(", ", reported.OrderBy(pair => pair.Key).Select(pair => $"{pair.Key}:{pair.Value}"))} where its member owns {string.Join(", ", owned)}, all committed");
+            }
+        }
+
+        return violations;
+    }
+
+    private SimulationResult Result(TimeSpan finishedAt, List<string> lagViolations)
     {
         var topic = _server.Inspect(Stream, Topic);
         var processed = _recorder.Processed;
@@ -357,6 +389,7 @@ internal sealed class SimulationRun : IDisposable
             .Select(pair => $"{pair.Key.Instance} as client {pair.Key.Session} (a session a drop or a restart ended, or still open) redelivered {pair.Value} messages, more than one poll batch ({_options.ConsumerBatchSize})"));
         violations.AddRange(Invariants.OrderViolations(processed).Take(10));
         violations.AddRange(Invariants.ReusedIds(topic).Take(10));
+        violations.AddRange(lagViolations);
         if (_calls.CallsOffTheDriverThread > 0)
         {
             violations.Add($"{_calls.CallsOffTheDriverThread} call(s) ran off the driver's thread: the run is not repeatable");

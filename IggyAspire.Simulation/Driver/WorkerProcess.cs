@@ -2,10 +2,15 @@ using IggyAspire.Simulation.Model;
 
 namespace IggyAspire.Simulation.Driver;
 
-/// <summary>One running instance of a worker: its clock, its connection, its run and the token that stops it.</summary>
-internal sealed class WorkerProcess(string instance, InstanceClock clock, SimulatedConnection connection, CancellationTokenSource stopping, Task run) : IDisposable
+/// <summary>
+/// One running instance of a worker: its clock, its connection, its run, the token that stops it and, for a consumer,
+/// its own lag gauge.
+/// </summary>
+internal sealed class WorkerProcess(string instance, InstanceClock clock, SimulatedConnection connection, CancellationTokenSource stopping, Task run, InstanceLagGauge? lag = null) : IDisposable
 {
     public string Instance { get; } = instance;
+
+    public InstanceLagGauge? Lag { get; } = lag;
 
     public SimulatedConnection Connection { get; } = connection;
 
@@ -46,5 +51,9 @@ internal sealed class WorkerProcess(string instance, InstanceClock clock, Simula
         return stopping.IsCancellationRequested;
     }
 
-    public void Dispose() => stopping.Dispose();
+    public void Dispose()
+    {
+        stopping.Dispose();
+        Lag?.Dispose();
+    }
 }

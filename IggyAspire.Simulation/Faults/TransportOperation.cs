@@ -10,6 +10,8 @@ internal enum TransportOperation
     Send,
     PollNext,
     StoreOffset,
-    GetOffsets,
     ReadLastMessages,
+    GetGroupMembers,
+    GetPartitions,
+    GetStoredOffset,
 }

@@ -79,8 +79,18 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
             return true;
         }, cancellationToken, $"partition {partitionId} offset {offset}");
 
-    public Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken) =>
-        CallAsync(TransportOperation.GetOffsets, clientId => server.GetOffsets(clientId, stream, topic, group, partitionId), cancellationToken);
+    public Task<IReadOnlyList<GroupMember>> GetGroupMembersAsync(string stream, string topic, string group, CancellationToken cancellationToken) =>
+        CallAsync<IReadOnlyList<GroupMember>>(TransportOperation.GetGroupMembers, _ => server.GetGroup(stream, topic, group) is { } view
+            ? view.Members.Select(member => new GroupMember((uint)member.Id, member.Partitions.Select(partition => (uint)partition).ToList())).ToList()
+            : [], cancellationToken);
+
+    public Task<IReadOnlyList<PartitionState>> GetPartitionsAsync(string stream, string topic, CancellationToken cancellationToken) =>
+        CallAsync<IReadOnlyList<PartitionState>>(TransportOperation.GetPartitions, _ => server.GetTopic(stream, topic) is { } view
+            ? view.Partitions.Select(partition => new PartitionState(partition.Id, partition.CurrentOffset, partition.MessagesCount)).ToList()
+            : [], cancellationToken);
+
+    public Task<ulong?> GetStoredOffsetAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken) =>
+        CallAsync(TransportOperation.GetStoredOffset, clientId => server.GetOffsets(clientId, stream, topic, group, partitionId)?.StoredOffset, cancellationToken);
 
     public Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, CancellationToken cancellationToken) =>
         CallAsync(TransportOperation.ReadLastMessages, clientId => server.ReadLastMessages(clientId, stream, topic), cancellationToken);

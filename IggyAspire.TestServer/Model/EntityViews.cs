@@ -19,8 +19,14 @@ internal sealed record TopicView(
 /// <summary>A partition of a topic view (responses/topics/get_topic.rs:31-38).</summary>
 internal sealed record PartitionView(uint Id, DateTimeOffset CreatedAt, ulong CurrentOffset, ulong SizeBytes, ulong MessagesCount);
 
-/// <summary>A consumer group (responses/consumer_groups/consumer_group_response.rs:30-35) and its members' partitions.</summary>
-internal sealed record GroupView(uint Id, string Name, uint PartitionsCount, IReadOnlyList<(long ClientId, IReadOnlyList<int> Partitions)> Members);
+/// <summary>A consumer group (responses/consumer_groups/consumer_group_response.rs:30-35) and its members.</summary>
+internal sealed record GroupView(uint Id, string Name, uint PartitionsCount, IReadOnlyList<GroupMemberView> Members);
+
+/// <summary>
+/// A member as get consumer group lists it, by member id (get_consumer_group_handler.rs:41-48); the client id is the
+/// model's, for tests: the wire carries none.
+/// </summary>
+internal sealed record GroupMemberView(int Id, long ClientId, IReadOnlyList<int> Partitions);
 
 /// <summary>What a poll read: the partition, its newest offset and the messages as stored.</summary>
 internal sealed record PolledStored(uint PartitionId, ulong CurrentOffset, IReadOnlyList<StoredMessage> Messages);

@@ -332,11 +332,11 @@ internal sealed class SimulatedIggyServer
     public TopicView? GetTopic(string stream, string topic) =>
         _streams.TryGetValue(stream, out var topics) && topics.TryGetValue(topic, out var found) ? View(found) : null;
 
-    /// <summary>The group as create/get consumer group answer it, or null.</summary>
+    /// <summary>The group as create/get consumer group answer it, members in slab order (get_consumer_group_handler.rs:41-48), or null.</summary>
     public GroupView? GetGroup(string stream, string topic, string group) =>
         _streams.TryGetValue(stream, out var topics) && topics.TryGetValue(topic, out var found) && found.Groups.TryGetValue(group, out var consumerGroup)
             ? new GroupView(consumerGroup.Id, consumerGroup.Name, (uint)consumerGroup.Partitions.Count,
-                consumerGroup.Members.Select(entry => (entry.Member.ClientId, (IReadOnlyList<int>)entry.Member.Partitions.ToArray())).ToList())
+                consumerGroup.Members.Select(entry => new GroupMemberView(entry.Member.Id, entry.Member.ClientId, entry.Member.Partitions.ToArray())).ToList())
             : null;
 
     /// <summary>

@@ -17,6 +17,7 @@ internal static class IggyCommandCodes
     public const int CreateStream = 202;
     public const int GetTopic = 300;
     public const int CreateTopic = 302;
+    public const int GetConsumerGroup = 600;
     public const int CreateConsumerGroup = 602;
     public const int JoinConsumerGroup = 604;
     public const int LeaveConsumerGroup = 605;

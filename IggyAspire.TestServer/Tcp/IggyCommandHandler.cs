@@ -71,6 +71,7 @@ internal sealed class IggyCommandHandler(SimulatedIggyServer model)
                 IggyCommandCodes.CreateStream => CreateStream(request),
                 IggyCommandCodes.GetTopic => GetTopic(request),
                 IggyCommandCodes.CreateTopic => CreateTopic(request),
+                IggyCommandCodes.GetConsumerGroup => GetConsumerGroup(request),
                 IggyCommandCodes.CreateConsumerGroup => CreateConsumerGroup(request),
                 IggyCommandCodes.JoinConsumerGroup => JoinOrLeave(clientId, request, join: true),
                 IggyCommandCodes.LeaveConsumerGroup => JoinOrLeave(clientId, request, join: false),
@@ -182,6 +183,37 @@ internal sealed class IggyCommandHandler(SimulatedIggyServer model)
         var group = model.GetGroup(stream, topic, name)!;
         // responses/consumer_groups/consumer_group_response.rs:46-50: id, partitions count, members count, name.
         return Ok(new WireWriter().U32(group.Id).U32(group.PartitionsCount).U32(0).Name8(group.Name));
+    }
+
+    /// <summary>
+    /// TcpContracts.cs:679-686: stream id, topic id, group id. A missing group answers an empty OK
+    /// (get_consumer_group_handler.rs:48-53; a missing stream or topic too, metadata query_consumer_group), which the SDK
+    /// reads as null. Answers the group header, then each member: u32 member id, u32 partitions count, u32 partition ids
+    /// (get_consumer_group_handler.rs:55-72, responses/consumer_groups/get_consumer_group.rs:25-48).
+    /// </summary>
+    private IggyAnswer GetConsumerGroup(WireReader request)
+    {
+        var stream = model.ResolveStream(request.Identifier());
+        var topicId = request.Identifier();
+        var topic = stream is null ? null : model.ResolveTopic(stream, topicId);
+        var groupId = request.Identifier();
+        var name = topic is null ? null : model.ResolveGroup(stream!, topic, groupId);
+        if (name is null || model.GetGroup(stream!, topic!, name) is not { } group)
+        {
+            return IggyAnswer.Empty;
+        }
+
+        var writer = new WireWriter().U32(group.Id).U32(group.PartitionsCount).U32((uint)group.Members.Count).Name8(group.Name);
+        foreach (var member in group.Members)
+        {
+            writer.U32((uint)member.Id).U32((uint)member.Partitions.Count);
+            foreach (var partition in member.Partitions)
+            {
+                writer.U32((uint)partition);
+            }
+        }
+
+        return Ok(writer);
     }
 
     /// <summary>

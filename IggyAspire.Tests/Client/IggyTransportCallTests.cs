@@ -75,21 +75,6 @@ public sealed class IggyTransportCallTests
         Assert.Equal((8UL, (uint?)2u), ((ulong)call[3]!, (uint?)call[4]));
     }
 
-    [Fact]
-    public async Task The_offsets_of_a_partition_are_the_groups_and_an_unknown_partition_has_none()
-    {
-        _fake.Answer("GetOffsetAsync", arguments => (uint?)arguments[3] == 2
-            ? new OffsetResponse { PartitionId = 2, CurrentOffset = 9, StoredOffset = 4 }
-            : null);
-
-        var known = await _transport.GetOffsetsAsync("demo-stream", "demo-topic", "demo-consumers", 2, TestContext.Current.CancellationToken);
-        var unknown = await _transport.GetOffsetsAsync("demo-stream", "demo-topic", "demo-consumers", 5, TestContext.Current.CancellationToken);
-
-        Assert.Equal(new PartitionOffsets(2, 9, 4), known);
-        Assert.Null(unknown);
-        Assert.All(_fake.CallsTo("GetOffsetAsync"), call => Assert.Equal(ConsumerType.ConsumerGroup, ((Consumer)call[0]!).Type));
-    }
-
     [Theory]
     [InlineData(IggyErrorCodes.NotResolvedConsumer)]
     [InlineData(IggyErrorCodes.ConsumerGroupMemberNotFound)]

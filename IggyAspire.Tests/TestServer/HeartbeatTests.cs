@@ -118,7 +118,7 @@ public sealed class HeartbeatTests : IAsyncDisposable
     }
 
     private (long ClientId, IReadOnlyList<int> Partitions)[] Members() => _server.Inspect(model =>
-        model.GetGroup(DemoOverTestServer.Stream, DemoOverTestServer.Topic, DemoOverTestServer.Group)?.Members.OrderBy(member => member.ClientId).ToArray() ?? []);
+        model.GetGroup(DemoOverTestServer.Stream, DemoOverTestServer.Topic, DemoOverTestServer.Group)?.Members.OrderBy(member => member.ClientId).Select(member => (member.ClientId, member.Partitions)).ToArray() ?? []);
 
     /// <summary>Every partition's log is covered by the group's stored offset.</summary>
     private bool AllStored() => _server.Inspect(model => model.Inspect(DemoOverTestServer.Stream, DemoOverTestServer.Topic).Partitions

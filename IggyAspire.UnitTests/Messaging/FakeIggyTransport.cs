@@ -173,14 +173,29 @@ internal sealed class FakeIggyTransport(TimeProvider? clock = null) : IIggyTrans
         await Stores.Writer.WriteAsync((partitionId, offset), cancellationToken);
     }
 
-    /// <summary>The partition's newest offset and the group's stored offset, read from the fake's partitions.</summary>
-    public Task<PartitionOffsets?> GetOffsetsAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken)
+    /// <summary>One member, this one, owning every partition the fake holds.</summary>
+    public Task<IReadOnlyList<GroupMember>> GetGroupMembersAsync(string stream, string topic, string group, CancellationToken cancellationToken)
+    {
+        Fail("members");
+        lock (_log)
+        {
+            return Task.FromResult<IReadOnlyList<GroupMember>>([new GroupMember(0, [.. _partitions.Keys.Order()])]);
+        }
+    }
+
+    public Task<IReadOnlyList<PartitionState>> GetPartitionsAsync(string stream, string topic, CancellationToken cancellationToken)
     {
         lock (_log)
         {
-            return Task.FromResult<PartitionOffsets?>(_partitions.TryGetValue(partitionId, out var partition) && partition.Count > 0
-                ? new PartitionOffsets(partitionId, partition[^1].Offset, _storedOffsets.TryGetValue(partitionId, out var stored) ? stored : null)
-                : null);
+            return Task.FromResult<IReadOnlyList<PartitionState>>([.. _partitions.Select(pair => new PartitionState(pair.Key, pair.Value.Count == 0 ? 0 : pair.Value[^1].Offset, (ulong)pair.Value.Count))]);
+        }
+    }
+
+    public Task<ulong?> GetStoredOffsetAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken)
+    {
+        lock (_log)
+        {
+            return Task.FromResult(_storedOffsets.TryGetValue(partitionId, out var stored) ? stored : (ulong?)null);
         }
     }
 

@@ -256,30 +256,80 @@ public sealed class MessageConsumerTests : IDisposable
     }
 
     [Fact]
-    public async Task The_lag_of_the_polled_partition_is_recorded_after_storing()
+    public async Task The_lag_of_the_polled_partition_counts_what_follows_the_offset_it_stored()
     {
         using var capture = new TelemetryCapture();
         _transport.SetStoredOffset(0, 3);
         _transport.Append([.. Enumerable.Range(0, 10).Select(offset => Message(partitionId: 0, (ulong)offset, Valid(offset + 1)))]);
         var run = Consumer(out var topic, new ConsumerOptions { BatchSize = 4 }).RunAsync(_stopping.Token);
 
-        // The first batch is offsets 4 to 7; the polls after it fail, so no later batch moves the gauge.
+        // The first batch is offsets 4 to 7, stored; offsets 8 and 9 follow. The clock has not moved, so no second poll yet.
         Assert.Equal((0u, 7UL), await Clock.NextAsync(_transport.Stores));
-        _transport.FailuresLeft["poll"] = int.MaxValue;
-        await Clock.NextAdvancingAsync(_transport.Polls, _time, TimeSpan.FromMilliseconds(100));
-        await Clock.NextAdvancingAsync(_transport.Polls, _time, TimeSpan.FromMilliseconds(100));
+        var lag = await LagOnceItIsAsync(capture, topic, new() { ["0"] = 2 });
         await StopAsync(run);
-        capture.CollectObservables();
 
-        // Offsets 8 and 9 are left. Read before the store, the lag would still count 4 to 7 as pending.
-        var lag = capture.Measurements.Last(m => m.Instrument == "messaging.iggy.consumer.lag" && Equals(m.Tags[MessagingAttributes.DestinationName], topic));
-        Assert.Equal(2, lag.Value);
+        Assert.Equal(new Dictionary<string, double> { ["0"] = 2 }, lag);
+    }
+
+    [Fact]
+    public async Task A_failed_poll_leaves_no_lag_reported_until_the_member_polls_again()
+    {
+        using var capture = new TelemetryCapture();
+        _transport.Append(Message(partitionId: 1, 0, Valid(1)), Message(partitionId: 1, 1, Valid(2)));
+        var run = Consumer(out var topic, new ConsumerOptions { BatchSize = 1 }).RunAsync(_stopping.Token);
+        Assert.Equal((1u, 0UL), await Clock.NextAsync(_transport.Stores));
+        var beforeTheFailure = await LagOnceItIsAsync(capture, topic, new() { ["1"] = 1 });
+
+        // A failed poll: the member rejoins, and which partitions it will own is unknown, so its last figure goes.
+        while (_transport.Polls.Reader.TryRead(out _))
+        {
+        }
+
+        _transport.FailuresLeft["poll"] = 1;
+        await Clock.NextAdvancingAsync(_transport.Polls, _time, TimeSpan.FromMilliseconds(100));
+        await Clock.AdvanceUntilAsync(_time, () => Logs(LogLevel.Warning).Any(message => message.StartsWith($"Polling {topic} failed", StringComparison.Ordinal)), TimeSpan.Zero);
+        var afterTheFailure = Lag(capture, topic);
+        Assert.Equal((1u, 1UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        var afterTheNextPoll = await LagOnceItIsAsync(capture, topic, new() { ["1"] = 0 });
+        await StopAsync(run);
+        var afterStopping = Lag(capture, topic);
+
+        Assert.Equal(new Dictionary<string, double> { ["1"] = 1 }, beforeTheFailure);
+        Assert.Empty(afterTheFailure);
+        Assert.Equal(new Dictionary<string, double> { ["1"] = 0 }, afterTheNextPoll);
+        Assert.Empty(afterStopping);
     }
 
     public void Dispose()
     {
         _instrumentation.Dispose();
         _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// The gauge's figures once they are <paramref name="expected"/>, or after a few seconds of real time: the consumer
+    /// records them after the store it was seen making returns.
+    /// </summary>
+    private static async Task<Dictionary<string, double>> LagOnceItIsAsync(TelemetryCapture capture, string topic, Dictionary<string, double> expected)
+    {
+        var lag = Lag(capture, topic);
+        for (var attempt = 0; attempt < 1000 && !lag.OrderBy(pair => pair.Key).SequenceEqual(expected.OrderBy(pair => pair.Key)); attempt++)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+            lag = Lag(capture, topic);
+        }
+
+        return lag;
+    }
+
+    /// <summary>The lag gauge's figures for the topic right now, by partition.</summary>
+    private static Dictionary<string, double> Lag(TelemetryCapture capture, string topic)
+    {
+        capture.Measurements.Clear();
+        capture.CollectObservables();
+        return capture.Measurements
+            .Where(m => m.Instrument == "messaging.iggy.consumer.lag" && Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), topic))
+            .ToDictionary(m => (string)m.Tags[MessagingAttributes.PartitionId]!, m => m.Value);
     }
 
     private MessageConsumer Consumer(out string topic, ConsumerOptions? consumerOptions = null)

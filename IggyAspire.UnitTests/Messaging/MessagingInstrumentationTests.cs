@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using IggyAspire.Messaging.Connection;
 using IggyAspire.Messaging.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -140,13 +142,16 @@ public sealed class MessagingInstrumentationTests
     }
 
     [Fact]
-    public void The_lag_gauge_reports_current_minus_stored_offset_per_partition()
+    public void The_lag_gauge_reports_the_last_figure_of_each_partition_until_it_is_forgotten()
     {
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
 
-        instrumentation.RecordLag("test-stream", "lag-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 7);
-        instrumentation.RecordLag("test-stream", "lag-topic", "group", partitionId: 1, currentOffset: 4, storedOffset: null);
+        instrumentation.RecordLag("test-stream", "lag-topic", "group", partitionId: 0, pending: 8);
+        instrumentation.RecordLag("test-stream", "lag-topic", "group", partitionId: 0, pending: 3);
+        instrumentation.RecordLag("test-stream", "lag-topic", "group", partitionId: 1, pending: 5);
+        instrumentation.RecordLag("test-stream", "lag-topic", "group", partitionId: 2, pending: 1);
+        instrumentation.ForgetLag("test-stream", "lag-topic", "group", partitionId: 2);
         capture.CollectObservables();
 
         var lag = capture.Measurements
@@ -156,17 +161,24 @@ public sealed class MessagingInstrumentationTests
     }
 
     [Fact]
-    public void The_lag_gauge_keeps_the_last_value_of_each_partition()
+    public void With_the_hosts_meter_factory_the_instruments_belong_to_it()
     {
-        using var capture = new TelemetryCapture();
-        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+        using var provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meterFactory = provider.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener();
+        var scopes = new List<object?>();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (instrument.Name == "messaging.iggy.consumer.lag")
+            {
+                scopes.Add(instrument.Meter.Scope);
+            }
+        };
+        listener.Start();
 
-        instrumentation.RecordLag("test-stream", "lag-last-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 2);
-        instrumentation.RecordLag("test-stream", "lag-last-topic", "group", partitionId: 0, currentOffset: 12, storedOffset: 12);
-        capture.CollectObservables();
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions(), meterFactory);
 
-        var lag = Assert.Single(capture.Measurements, m => m.Instrument == "messaging.iggy.consumer.lag" && Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "lag-last-topic"));
-        Assert.Equal(0, lag.Value);
+        Assert.Contains(meterFactory, scopes);
     }
 
     [Fact]
@@ -178,7 +190,7 @@ public sealed class MessagingInstrumentationTests
         instrumentation.RecordSend("test-stream", "quiet-topic", Server, 1, TimeSpan.FromMilliseconds(1), errorType: null);
         instrumentation.RecordReceive("test-stream", "quiet-topic", "group", Server, 0, 1, TimeSpan.FromMilliseconds(1), errorType: null);
         instrumentation.RecordProcess("test-stream", "quiet-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload");
-        instrumentation.RecordLag("test-stream", "quiet-topic", "group", partitionId: 0, currentOffset: 10, storedOffset: 2);
+        instrumentation.RecordLag("test-stream", "quiet-topic", "group", partitionId: 0, pending: 8);
         capture.CollectObservables();
 
         Assert.DoesNotContain(capture.Measurements, m => Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "quiet-topic"));
