@@ -306,6 +306,26 @@ public sealed class MessageConsumerTests : IDisposable
         _stopping.Dispose();
     }
 
+    [Fact]
+    public async Task A_failed_read_of_the_partitions_leaves_no_lag_reported_and_the_next_message_reads_them_again()
+    {
+        using var capture = new TelemetryCapture();
+        _transport.FailuresLeft["members"] = 1;
+        _transport.Append(Message(partitionId: 1, 0, Valid(1)));
+        var run = Consumer(out var topic).RunAsync(_stopping.Token);
+        Assert.Equal((1u, 0UL), await Clock.NextAsync(_transport.Stores));
+        await Clock.AdvanceUntilAsync(_time, () => Logs(LogLevel.Debug).Any(message => message.StartsWith($"Reading the partitions and offsets of {topic} for the lag gauge failed", StringComparison.Ordinal)), TimeSpan.Zero);
+        var afterTheFailure = Lag(capture, topic);
+
+        _transport.Append(Message(partitionId: 1, 1, Valid(2)));
+        Assert.Equal((1u, 1UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        var afterTheNextMessage = await LagOnceItIsAsync(capture, topic, new() { ["1"] = 0 });
+        await StopAsync(run);
+
+        Assert.Empty(afterTheFailure);
+        Assert.Equal(new Dictionary<string, double> { ["1"] = 0 }, afterTheNextMessage);
+    }
+
     /// <summary>
     /// The gauge's figures once they are <paramref name="expected"/>, or after a few seconds of real time: the consumer
     /// records them after the store it was seen making returns.
