@@ -11,6 +11,9 @@ internal static class IggyStatusCodes
     /// <summary>iggy_error.rs:214 <c>StreamIdNotFound = 1009</c>.</summary>
     public const int StreamNotFound = 1009;
 
+    /// <summary>iggy_error.rs:230 <c>InvalidTopicSize = 1019</c>: a max topic size below the segment size.</summary>
+    public const int InvalidTopicSize = 1019;
+
     /// <summary>iggy_error.rs:252 <c>TopicIdNotFound = 2010</c>.</summary>
     public const int TopicNotFound = 2010;
 

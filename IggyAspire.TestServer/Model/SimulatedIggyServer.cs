@@ -18,7 +18,11 @@ internal sealed class SimulatedIggyServer
 
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, Dictionary<string, SimulatedTopic>> _streams = [];
-    private readonly List<(string Name, DateTimeOffset CreatedAt)> _streamsById = [];
+    private readonly Dictionary<uint, (string Name, DateTimeOffset CreatedAt)> _streamsById = [];
+    private readonly Dictionary<string, uint> _streamIds = [];
+    private readonly SlabKeys _streamKeys = new();
+    private readonly Dictionary<string, SlabKeys> _topicKeys = [];
+    private readonly Dictionary<string, StreamStats> _streamStats = [];
     private readonly HashSet<long> _clients = [];
     private readonly HashSet<long> _authenticated = [];
     private readonly Dictionary<long, DateTimeOffset> _heartbeats = [];
@@ -83,6 +87,12 @@ internal sealed class SimulatedIggyServer
 
     /// <summary>What every caller on more than one thread holds around each call (the model itself is single-threaded).</summary>
     public object Gate { get; } = new();
+
+    /// <summary>The server's clock, which front ends stamp and time things by (access tokens, the process's run time).</summary>
+    public TimeProvider Clock => _clock;
+
+    /// <summary>config.toml:489 <c>[system.segment] size = "1 GiB"</c>: a topic's max size may not be below it.</summary>
+    public const ulong SegmentSize = 1UL << 30;
 
     /// <summary>The root user's id: <c>DEFAULT_ROOT_USER_ID = 0</c> (core/common/src/http/users/defaults.rs:26).</summary>
     public const uint RootUserId = 0;
@@ -191,6 +201,25 @@ internal sealed class SimulatedIggyServer
         return RootUserId;
     }
 
+    /// <summary>
+    /// A login without a session, as the HTTP API's (http/users.rs:258-274 calls login_user with no session):
+    /// shard/system/users.rs:241-268 looks the user up by <c>username.try_into()</c>, an Identifier
+    /// (common/src/types/identifier/mod.rs:246-257), so an all-digit user name is the user's numeric id (<c>"0"</c> is
+    /// root) and an empty one, or one over 255 bytes, is 6 InvalidIdentifier before any look-up; an unknown user or a
+    /// wrong password answers 42 InvalidCredentials.
+    /// </summary>
+    /// <returns>The user's id.</returns>
+    public uint AuthenticateUser(IggyId user, string password)
+    {
+        var isRoot = user.Number is { } number ? number == RootUserId : user.Name == _rootUsername;
+        if (!isRoot || password != _rootPassword)
+        {
+            throw new IggyStatusException(IggyErrorCodes.InvalidCredentials, $"invalid credentials for user '{user}'");
+        }
+
+        return RootUserId;
+    }
+
     /// <summary>shard/mod.rs:448-460 <c>ensure_authenticated</c>: a session that has not logged in answers 40.</summary>
     public void EnsureAuthenticated(long clientId)
     {
@@ -251,42 +280,165 @@ internal sealed class SimulatedIggyServer
             throw new IggyStatusException(IggyErrorCodes.StreamNameAlreadyExists, $"stream '{stream}' exists");
         }
 
-        // The stream's id is its slab key (metadata/absorb.rs:53-63): 0-based in creation order, no stream is deleted here.
-        _streamsById.Add((stream, _clock.GetUtcNow()));
+        // The stream's id is its slab key (metadata/absorb.rs:53-63): 0-based in creation order, a deleted one's reused.
+        var id = _streamKeys.Take();
+        _streamsById[id] = (stream, _clock.GetUtcNow());
+        _streamIds[stream] = id;
+        _topicKeys[stream] = new SlabKeys();
+        _streamStats[stream] = new StreamStats();
+    }
+
+    /// <summary>
+    /// Deletes the stream with its topics, their messages, groups and offsets (a test's setup: our HTTP client never
+    /// deletes a stream). Its id goes back to the slab (<see cref="SlabKeys"/>); members of its groups are dropped.
+    /// </summary>
+    public void DeleteStream(string stream)
+    {
+        foreach (var topic in FindStream(stream).Keys.ToList())
+        {
+            DeleteTopic(stream, topic);
+        }
+
+        _streams.Remove(stream);
+        _streamKeys.Free(_streamIds[stream]);
+        _streamsById.Remove(_streamIds[stream]);
+        _streamIds.Remove(stream);
+        _topicKeys.Remove(stream);
+        _streamStats.Remove(stream);
+    }
+
+    /// <summary>
+    /// Deletes the topic with its messages, groups and offsets (a test's setup); its id goes back to the stream's slab
+    /// and its counters leave the stream's.
+    /// </summary>
+    public void DeleteTopic(string stream, string topic)
+    {
+        var found = FindTopic(stream, topic);
+        foreach (var group in found.Groups.Keys.ToList())
+        {
+            DeleteConsumerGroup(stream, topic, group);
+        }
+
+        var stats = _streamStats[stream];
+        stats.MessagesCount -= Math.Min(stats.MessagesCount, (ulong)found.Partitions.Sum(partition => partition.Log.Count));
+        stats.SizeBytes -= Math.Min(stats.SizeBytes, (ulong)found.Partitions.Sum(partition => partition.Log.Sum(message => (decimal)SizeOf(message))));
+        stats.SegmentsCount -= Math.Min(stats.SegmentsCount, (uint)found.Partitions.Count);
+        _streams[stream].Remove(topic);
+        _topicKeys[stream].Free(found.Id);
     }
 
     /// <summary>An existing name answers 2013 (metadata/writer.rs:398); partitions get ids 0..n-1.</summary>
     public void CreateTopic(string stream, string topic, uint partitions) =>
-        CreateTopic(stream, topic, partitions, compressionAlgorithm: 1, messageExpiry: 0, maxTopicSize: 0, replicationFactor: 1);
+        CreateTopic(stream, topic, partitions, compressionAlgorithm: 1, messageExpiry: 0, maxTopicSize: 0, replicationFactor: 0);
 
-    /// <summary>As <see cref="CreateTopic(string, string, uint)"/>, keeping the settings a create-topic request carries.</summary>
+    /// <summary>
+    /// As <see cref="CreateTopic(string, string, uint)"/>, keeping the settings a create-topic request carries, as
+    /// shard/system/topics.rs:38-98 create_topic resolves them: a message expiry of 0 (server default) becomes the
+    /// config's <c>message_expiry = "none"</c>, never expire, u64::MAX (configs/server_config/system.rs:328-333,
+    /// config.toml:454); a max topic size of 0 becomes <c>max_size = "unlimited"</c>, u64::MAX (system.rs:309-326,
+    /// config.toml:448), and any other below the segment size answers 1019 InvalidTopicSize (system.rs:316-320), checked
+    /// before the name (topics.rs:51 then 58-69: an existing topic asked with a small size answers 1019, not 2013); a
+    /// replication factor of 0 (none given) is stored as 1 (execution.rs:186-190, topics.rs:85).
+    /// </summary>
     public void CreateTopic(string stream, string topic, uint partitions, byte compressionAlgorithm, ulong messageExpiry, ulong maxTopicSize, byte replicationFactor)
     {
         var topics = FindStream(stream);
-        var created = new SimulatedTopic(partitions)
+        if (maxTopicSize != 0 && maxTopicSize < SegmentSize)
         {
-            Id = (uint)topics.Count,
-            Name = topic,
-            CreatedAt = _clock.GetUtcNow(),
-            CompressionAlgorithm = compressionAlgorithm,
-            MessageExpiry = messageExpiry,
-            MaxTopicSize = maxTopicSize,
-            ReplicationFactor = replicationFactor,
-        };
-        if (!topics.TryAdd(topic, created))
+            throw new IggyStatusException(IggyStatusCodes.InvalidTopicSize, $"max topic size {maxTopicSize} is below the segment size {SegmentSize}");
+        }
+
+        if (topics.ContainsKey(topic))
         {
             throw new IggyStatusException(IggyErrorCodes.TopicNameAlreadyExists, $"topic '{topic}' exists");
         }
+
+        var created = new SimulatedTopic(partitions)
+        {
+            Id = _topicKeys[stream].Take(),
+            Name = topic,
+            CreatedAt = _clock.GetUtcNow(),
+            CompressionAlgorithm = compressionAlgorithm,
+            MessageExpiry = messageExpiry == 0 ? ulong.MaxValue : messageExpiry,
+            MaxTopicSize = maxTopicSize == 0 ? ulong.MaxValue : maxTopicSize,
+            ReplicationFactor = replicationFactor == 0 ? (byte)1 : replicationFactor,
+        };
+        topics.Add(topic, created);
+        // shard/system/partitions.rs:245-260: each new partition starts with one segment, counted up to its stream.
+        _streamStats[stream].SegmentsCount += partitions;
     }
 
     /// <summary>An existing name answers 5004 (metadata/writer.rs:593); the group covers every partition of the topic.</summary>
     public void CreateConsumerGroup(string stream, string topic, string group)
     {
         var found = FindTopic(stream, topic);
-        if (!found.Groups.TryAdd(group, new SimulatedConsumerGroup(group, found.Partitions.Count) { Id = (uint)found.Groups.Count }))
+        if (found.Groups.ContainsKey(group))
         {
             throw new IggyStatusException(IggyErrorCodes.ConsumerGroupNameAlreadyExists, $"group '{group}' exists");
         }
+
+        found.Groups.Add(group, new SimulatedConsumerGroup(group, found.Partitions.Count) { Id = found.GroupKeys.Take() });
+    }
+
+    /// <summary>
+    /// Deletes the group (execution.rs:496-527): its members go with it, no longer in their clients' groups
+    /// (shard/system/consumer_groups.rs:66-88, client_manager.delete_consumer_group), and the offsets it stored are
+    /// deleted (consumer_offsets.rs:216-256), so a group created again under the name starts with none. The polled
+    /// offsets stay (nothing in delete_consumer_group clears partition.last_polled_offsets, reader.rs:427-456). Its id
+    /// goes back to the topic's slab. An unknown group answers 5000.
+    /// </summary>
+    public void DeleteConsumerGroup(string stream, string topic, string group)
+    {
+        var found = FindTopic(stream, topic);
+        var consumerGroup = FindGroup(found, group);
+        found.Groups.Remove(group);
+        found.GroupKeys.Free(consumerGroup.Id);
+        foreach (var partition in found.Partitions)
+        {
+            partition.StoredOffsets.Remove(group);
+        }
+
+        foreach (var joined in _joinedGroups.Values)
+        {
+            joined.Remove((stream, topic, group));
+        }
+    }
+
+    /// <summary>
+    /// Purges the topic (execution.rs:336-367, shard/system/topics.rs:198-250): every partition's consumer offsets and
+    /// consumer-group offsets are cleared (topics.rs:203-216), its segments are deleted and one new empty segment starts
+    /// at offset 0 (segments.rs:408-515: the partition's offset is reset, so the next message is offset 0 again), and
+    /// the partitions' counters are zeroed, which zeroes the whole stream's (<see cref="StreamStats"/>). The topic, its
+    /// groups and their members stay; the groups' polled offsets are not touched. An unknown stream answers 1009, an
+    /// unknown topic 2010.
+    /// </summary>
+    public void PurgeTopic(string stream, string topic)
+    {
+        var found = FindTopic(stream, topic);
+        foreach (var partition in found.Partitions)
+        {
+            partition.StoredOffsets.Clear();
+            partition.Log.Clear();
+        }
+
+        var stats = _streamStats[stream];
+        stats.ZeroOutAll();
+        stats.SegmentsCount += (uint)found.Partitions.Count;
+    }
+
+    /// <summary>The server's own counts as <c>GET /stats</c> answers them (shard/system/stats.rs:51, 94-121).</summary>
+    public ModelStats GetStats()
+    {
+        var topics = _streams.Values.SelectMany(stream => stream.Values).ToList();
+        return new ModelStats(
+            (uint)_streams.Count,
+            (uint)topics.Count,
+            (uint)topics.Sum(topic => topic.Partitions.Count),
+            (uint)_streamStats.Values.Sum(stats => stats.SegmentsCount),
+            (ulong)_streamStats.Values.Sum(stats => (decimal)stats.MessagesCount),
+            (ulong)_streamStats.Values.Sum(stats => (decimal)stats.SizeBytes),
+            (uint)ConnectedClients.Count,
+            (uint)topics.Sum(topic => topic.Groups.Count));
     }
 
     /// <summary>
@@ -296,7 +448,7 @@ internal sealed class SimulatedIggyServer
     public string? ResolveStream(IggyId stream) =>
         stream.Name is { } name
             ? _streams.ContainsKey(name) ? name : null
-            : stream.Number is { } number && number < _streamsById.Count ? _streamsById[(int)number].Name : null;
+            : stream.Number is { } number && _streamsById.TryGetValue(number, out var entry) ? entry.Name : null;
 
     /// <summary>The topic's name in <paramref name="stream"/> (reader.rs:1619-), or null.</summary>
     public string? ResolveTopic(string stream, IggyId topic) =>
@@ -322,9 +474,9 @@ internal sealed class SimulatedIggyServer
             return null;
         }
 
-        var id = _streamsById.FindIndex(entry => entry.Name == stream);
+        var id = _streamIds[stream];
         var views = topics.Values.OrderBy(topic => topic.Id).Select(View).ToList();
-        return new StreamView((uint)id, stream, _streamsById[id].CreatedAt, (ulong)views.Sum(topic => (decimal)topic.SizeBytes),
+        return new StreamView(id, stream, _streamsById[id].CreatedAt, (ulong)views.Sum(topic => (decimal)topic.SizeBytes),
             (ulong)views.Sum(topic => (decimal)topic.MessagesCount), views);
     }
 
@@ -375,17 +527,38 @@ internal sealed class SimulatedIggyServer
     public int Append(long clientId, string stream, string topic, IReadOnlyList<AppendedMessage> messages, string sender, uint? partitionId)
     {
         RequireClient(clientId);
+        return AppendStateless(stream, topic, messages, sender, partitionId);
+    }
+
+    /// <summary>
+    /// As <see cref="Append(long, string, string, IReadOnlyList{AppendedMessage}, string, uint?)"/> for a caller with no
+    /// session: the HTTP API's send (http/messages.rs:92-125 through http_shard_wrapper.rs:162-209, no client). A
+    /// balanced send to a topic with no partitions answers 2010 (http_shard_wrapper.rs:176-180: get_next_partition_id,
+    /// reader.rs:238-245, finds none). Each message's size is added to its stream's counters (messages.rs:373-378).
+    /// </summary>
+    /// <returns>The partition that got the batch.</returns>
+    public int AppendStateless(string stream, string topic, IReadOnlyList<AppendedMessage> messages, string sender, uint? partitionId)
+    {
         var found = FindTopic(stream, topic);
+        if (partitionId is null && found.Partitions.Count == 0)
+        {
+            throw new IggyStatusException(IggyStatusCodes.TopicNotFound, $"topic '{topic}' has no partition to balance to");
+        }
+
         var partition = partitionId is { } id ? FindPartition(found, id) : found.NextBalancedPartition();
         var now = _clock.GetUtcNow();
+        var stats = _streamStats[stream];
         foreach (var message in messages)
         {
             var messageId = message.Id != 0 ? message.Id : new UInt128((ulong)Random.Shared.NextInt64(), (ulong)Random.Shared.NextInt64());
-            partition.Log.Add(new StoredMessage((ulong)partition.Log.Count, messageId, message.Payload, now, sender)
+            var stored = new StoredMessage((ulong)partition.Log.Count, messageId, message.Payload, now, sender)
             {
                 UserHeaders = message.UserHeaders,
                 OriginTimestamp = message.OriginTimestamp,
-            });
+            };
+            partition.Log.Add(stored);
+            stats.MessagesCount++;
+            stats.SizeBytes += SizeOf(stored);
         }
 
         return partition.Id;

@@ -20,7 +20,7 @@ internal sealed class SimulatedTopic
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>Kept as created and echoed by get/create topic (requests/topics/create_topic.rs); the model applies none of them.</summary>
+    /// <summary>Kept as created (server defaults resolved) and echoed by get/create topic (requests/topics/create_topic.rs); the model applies none of them.</summary>
     public byte CompressionAlgorithm { get; init; } = 1;
 
     public ulong MessageExpiry { get; init; }
@@ -30,6 +30,9 @@ internal sealed class SimulatedTopic
     public byte ReplicationFactor { get; init; } = 1;
 
     public Dictionary<string, SimulatedConsumerGroup> Groups { get; } = [];
+
+    /// <summary>The groups' ids: slab keys, a deleted group's reused (metadata/absorb.rs:235-247).</summary>
+    public SlabKeys GroupKeys { get; } = new();
 
     /// <summary>In memory only: a restart starts it at 0 again (bootstrap.rs:625).</summary>
     public int RoundRobinCounter { get; set; }
