@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using IggyAspire.TestServer.Model;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IggyAspire.Hosting.Tests;
@@ -10,7 +11,7 @@ public sealed class IggyCommandTests
     [Fact]
     public async Task Send_test_message_posts_one_balanced_base64_json_message_with_the_text()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         using var topology = IggyTopologyApp.Create(server);
         await topology.ServerReadyAsync();
         var before = DateTimeOffset.UtcNow;
@@ -19,7 +20,7 @@ public sealed class IggyCommandTests
 
         Assert.True(result.Success, result.Message);
         var send = Assert.Single(server.Requests, r => r.Path == "/streams/demo-stream/topics/demo-topic/messages");
-        Assert.Equal(("POST", $"Bearer {FakeIggyHttpServer.Token}"), (send.Method, send.Authorization));
+        Assert.Equal(("POST", server.LatestBearer()), (send.Method, send.Authorization));
         Assert.Equal(("balanced", ""), ((string?)send.Json!["partitioning"]!["kind"], (string?)send.Json!["partitioning"]!["value"]));
         var message = Assert.Single(send.Json!["messages"]!.AsArray())!;
         Assert.Equal(0, (int)message["id"]!);
@@ -29,13 +30,13 @@ public sealed class IggyCommandTests
         Assert.Equal("hello \"dashboard\"", payload.RootElement.GetProperty("text").GetString());
         var ts = payload.RootElement.GetProperty("ts").GetDateTimeOffset();
         Assert.InRange(ts, before, DateTimeOffset.UtcNow);
-        Assert.Single(server.Streams["demo-stream"]["demo-topic"].Messages);
+        Assert.Equal(1, server.MessagesOf("demo-stream", "demo-topic"));
     }
 
     [Fact]
     public async Task Send_test_message_without_text_sends_nothing()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         using var topology = IggyTopologyApp.Create(server);
         await topology.ServerReadyAsync();
 
@@ -48,22 +49,22 @@ public sealed class IggyCommandTests
     [Fact]
     public async Task Purge_deletes_the_topics_messages_through_the_purge_route()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         using var topology = IggyTopologyApp.Create(server);
         await topology.ServerReadyAsync();
-        server.Streams["demo-stream"]["demo-topic"].Messages.Enqueue([1, 2, 3]);
+        server.Change(model => model.AppendStateless("demo-stream", "demo-topic", [new AppendedMessage(0, [1, 2, 3], [], 0)], "test", partitionId: null));
 
         var result = await ExecuteAsync(topology, topology.Topic, "iggy-purge-topic");
 
         Assert.True(result.Success, result.Message);
         Assert.Contains(server.Requests, r => r is { Method: "DELETE", Path: "/streams/demo-stream/topics/demo-topic/purge" });
-        Assert.Empty(server.Streams["demo-stream"]["demo-topic"].Messages);
+        Assert.Equal(0, server.MessagesOf("demo-stream", "demo-topic"));
     }
 
     [Fact]
     public async Task Reset_offsets_deletes_the_group_then_creates_it_again()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         using var topology = IggyTopologyApp.Create(server);
         await topology.ServerReadyAsync();
         var start = server.Requests.Count;
@@ -74,20 +75,20 @@ public sealed class IggyCommandTests
         Assert.Equal(
             ["POST /users/login", "DELETE /streams/demo-stream/topics/demo-topic/consumer-groups/demo-consumers", "POST /streams/demo-stream/topics/demo-topic/consumer-groups"],
             server.Requests.Skip(start).Select(r => $"{r.Method} {r.Path}"));
-        Assert.Contains("demo-consumers", server.Streams["demo-stream"]["demo-topic"].Groups.Keys);
+        Assert.Contains("demo-consumers", server.GroupsOf("demo-stream", "demo-topic"));
         Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, (await topology.HealthOfAsync(topology.Group)).Status);
     }
 
     [Fact]
     public async Task Server_stats_returns_a_markdown_summary_of_get_stats()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartWithStatsAsync();
         using var topology = IggyTopologyApp.Create(server);
 
         var result = await ExecuteAsync(topology, topology.Iggy, "iggy-server-stats");
 
         Assert.True(result.Success, result.Message);
-        Assert.Contains(server.Requests, r => r is { Method: "GET", Path: "/stats" } && r.Authorization == $"Bearer {FakeIggyHttpServer.Token}");
+        Assert.Contains(server.Requests, r => r is { Method: "GET", Path: "/stats" } && r.Authorization == $"Bearer {server.IssuedTokens.Single()}");
         var data = Assert.IsType<CommandResultData>(result.Data);
         Assert.Equal(CommandResultFormat.Markdown, data.Format);
         Assert.Contains("| Server version | 0.8.0 |", data.Value, StringComparison.Ordinal);
@@ -102,10 +103,10 @@ public sealed class IggyCommandTests
     [Fact]
     public async Task A_command_the_server_refuses_fails_with_the_servers_reason()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         using var topology = IggyTopologyApp.Create(server);
         await topology.ServerReadyAsync();
-        server.Streams["demo-stream"].Clear();
+        server.Change(model => model.DeleteTopic("demo-stream", "demo-topic"));
 
         var result = await ExecuteAsync(topology, topology.Topic, "iggy-purge-topic");
 
@@ -116,7 +117,7 @@ public sealed class IggyCommandTests
     [Fact]
     public async Task Topic_and_group_commands_are_enabled_once_created_and_running()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         using var topology = IggyTopologyApp.Create(server);
 
         await topology.ServerReadyAsync();

@@ -1,5 +1,6 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using IggyAspire.TestServer.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -7,7 +8,7 @@ namespace IggyAspire.Hosting.Tests;
 
 /// <summary>
 /// An AppHost model with <c>iggy → demo-stream → demo-topic (3) → demo-consumers</c> whose HTTP endpoint points at a
-/// fake server, built but not started: the tests raise the server's ResourceReadyEvent themselves, as Aspire does once
+/// test server's HTTP front end, built but not started: the tests raise the server's ResourceReadyEvent themselves, as Aspire does once
 /// the container's health check passes.
 /// </summary>
 internal sealed class IggyTopologyApp : IDisposable
@@ -34,7 +35,7 @@ internal sealed class IggyTopologyApp : IDisposable
 
     public IggyConsumerGroupResource Group { get; }
 
-    public static IggyTopologyApp Create(FakeIggyHttpServer server, int partitions = 3, string password = "secret", Action<IDistributedApplicationBuilder>? configure = null)
+    public static IggyTopologyApp Create(IggyHttpServer server, int partitions = 3, string password = "secret", Action<IDistributedApplicationBuilder>? configure = null)
     {
         var builder = AppModelBuilder.Create();
         builder.Configuration["Parameters:iggy-password"] = password;

@@ -9,7 +9,7 @@ public sealed class IggyTopologyCreationTests
     [Fact]
     public async Task When_the_server_is_ready_it_logs_in_then_creates_stream_topic_and_group_in_order_with_the_token()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         using var topology = IggyTopologyApp.Create(server);
 
         await topology.ServerReadyAsync();
@@ -19,19 +19,19 @@ public sealed class IggyTopologyCreationTests
             ["POST /users/login", "POST /streams", "POST /streams/demo-stream/topics", "POST /streams/demo-stream/topics/demo-topic/consumer-groups"],
             requests.Select(r => $"{r.Method} {r.Path}"));
         Assert.Equal(("iggy", "secret"), ((string?)requests[0].Json!["username"], (string?)requests[0].Json!["password"]));
-        Assert.All(requests.Skip(1), r => Assert.Equal($"Bearer {FakeIggyHttpServer.Token}", r.Authorization));
+        Assert.All(requests.Skip(1), r => Assert.Equal($"Bearer {server.IssuedTokens.Single()}", r.Authorization));
         Assert.Equal("demo-stream", (string?)requests[1].Json!["name"]);
         var topic = requests[2].Json!;
         Assert.Equal(("demo-topic", 3, "none", 0UL, 0UL), ((string?)topic["name"], (int)topic["partitions_count"]!, (string?)topic["compression_algorithm"], (ulong)topic["message_expiry"]!, (ulong)topic["max_topic_size"]!));
         Assert.Equal("demo-consumers", (string?)requests[3].Json!["name"]);
-        Assert.Equal(3, server.Streams["demo-stream"]["demo-topic"].Partitions);
-        Assert.Contains("demo-consumers", server.Streams["demo-stream"]["demo-topic"].Groups.Keys);
+        Assert.Equal(3, server.PartitionsOf("demo-stream", "demo-topic"));
+        Assert.Contains("demo-consumers", server.GroupsOf("demo-stream", "demo-topic"));
     }
 
     [Fact]
     public async Task Each_child_runs_and_turns_healthy_only_once_created()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         using var topology = IggyTopologyApp.Create(server);
         IResource[] children = [topology.Stream, topology.Topic, topology.Group];
 
@@ -57,7 +57,7 @@ public sealed class IggyTopologyCreationTests
     [Fact]
     public async Task Entities_that_already_exist_count_as_created()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         server.AddTopic("demo-stream", "demo-topic", 3, "demo-consumers");
         using var topology = IggyTopologyApp.Create(server);
 
@@ -77,7 +77,7 @@ public sealed class IggyTopologyCreationTests
     [Fact]
     public async Task A_topic_that_exists_with_other_partitions_fails_to_start_naming_both_counts_and_its_group_is_not_created()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         server.AddTopic("demo-stream", "demo-topic", 5);
         using var topology = IggyTopologyApp.Create(server, partitions: 3);
 
@@ -98,7 +98,7 @@ public sealed class IggyTopologyCreationTests
     [Fact]
     public async Task A_refused_login_fails_every_child_without_the_password_in_state_or_log()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync(password: "the-real-one");
+        await using var server = await IggyTestServers.StartAsync(password: "the-real-one");
         using var topology = IggyTopologyApp.Create(server, password: "wrong-password");
 
         await topology.ServerReadyAsync();
@@ -119,7 +119,7 @@ public sealed class IggyTopologyCreationTests
     [Fact]
     public async Task A_server_that_does_not_answer_fails_every_child_with_the_reason()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         using var topology = IggyTopologyApp.Create(server);
         IggyEndpoints.Allocate(topology.Iggy, "http", ClosedPort(), "127.0.0.1");
 
@@ -132,14 +132,14 @@ public sealed class IggyTopologyCreationTests
     [Fact]
     public async Task Becoming_ready_again_creates_again_and_stays_healthy()
     {
-        await using var server = await FakeIggyHttpServer.StartAsync();
+        await using var server = await IggyTestServers.StartAsync();
         using var topology = IggyTopologyApp.Create(server);
 
         await topology.ServerReadyAsync();
-        server.Streams.Clear();
+        server.Change(model => model.DeleteStream("demo-stream"));
         await topology.ServerReadyAsync();
 
-        Assert.Equal(3, server.Streams["demo-stream"]["demo-topic"].Partitions);
+        Assert.Equal(3, server.PartitionsOf("demo-stream", "demo-topic"));
         Assert.Equal(HealthStatus.Healthy, (await topology.HealthOfAsync(topology.Group)).Status);
     }
 
