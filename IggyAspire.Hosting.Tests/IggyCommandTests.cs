@@ -62,6 +62,29 @@ public sealed class IggyCommandTests
     }
 
     [Fact]
+    public async Task Purge_also_clears_the_groups_stored_offsets_and_its_description_says_so()
+    {
+        await using var server = await IggyTestServers.StartAsync();
+        using var topology = IggyTopologyApp.Create(server);
+        await topology.ServerReadyAsync();
+        server.Change(model =>
+        {
+            model.AppendStateless("demo-stream", "demo-topic", [.. Enumerable.Range(0, 3).Select(id => new AppendedMessage((UInt128)id, [1], [], 0))], "test", partitionId: 0);
+            model.Inspect("demo-stream", "demo-topic").Partitions[0].StoredOffsets["demo-consumers"] = 1;
+        });
+
+        var result = await ExecuteAsync(topology, topology.Topic, "iggy-purge-topic");
+
+        // Server 0.8.0's purge_topic clears every consumer and consumer-group offset (shard/system/topics.rs:198-228).
+        Assert.True(result.Success, result.Message);
+        Assert.Empty(server.Inspect(model => model.Inspect("demo-stream", "demo-topic").Partitions[0].StoredOffsets));
+        var purge = topology.Topic.Annotations.OfType<ResourceCommandAnnotation>().Single(command => command.Name == "iggy-purge-topic");
+        Assert.Contains("every stored offset", purge.DisplayDescription, StringComparison.Ordinal);
+        Assert.DoesNotContain("offsets stay", purge.DisplayDescription, StringComparison.Ordinal);
+        Assert.Contains("stored offset", purge.ConfirmationMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reset_offsets_deletes_the_group_then_creates_it_again()
     {
         await using var server = await IggyTestServers.StartAsync();

@@ -40,8 +40,9 @@ internal static partial class IggyCommands
             })
             .WithCommand(PurgeTopic, "Purge", context => PurgeAsync(topic, context), new CommandOptions
             {
-                Description = "Deletes every message in every partition of the topic; the topic, its groups and their stored offsets stay.",
-                ConfirmationMessage = $"Delete every message in topic '{topic.TopicName}'? This cannot be undone.",
+                // Server 0.8.0's purge_topic also clears every consumer and consumer-group offset (shard/system/topics.rs:198-228).
+                Description = "Deletes every message in every partition of the topic and every stored offset of its consumers and consumer groups: each partition starts again at offset 0. The topic and its groups stay.",
+                ConfirmationMessage = $"Delete every message in topic '{topic.TopicName}', and every stored offset on it? This cannot be undone.",
                 IconName = "Delete",
                 UpdateState = context => WhenCreated(topic, context),
             });

@@ -126,8 +126,9 @@ internal sealed class IggyHttpApi(HttpClient http)
     }
 
     /// <summary>
-    /// <c>DELETE /streams/{stream}/topics/{topic}/purge</c> → 204: deletes every message of every partition and keeps
-    /// the topic (core/server/src/http/topics.rs:54-57, 243-264).
+    /// <c>DELETE /streams/{stream}/topics/{topic}/purge</c> → 204: deletes every message of every partition and every
+    /// consumer and consumer-group offset, so each partition starts again at offset 0, and keeps the topic and its groups
+    /// (core/server/src/http/topics.rs:54-57, 243-264; shard/system/topics.rs:198-228).
     /// </summary>
     public async Task PurgeTopicAsync(string stream, string topic, CancellationToken cancellationToken)
     {
