@@ -65,20 +65,20 @@ public sealed class IggyArgumentTests
         Assert.StartsWith("An Iggy name must be 1 to 255 ASCII characters, not blank (was 'zürich').", Assert.Throws<ArgumentException>(() => stream.AddTopic("t", iggyName: "zürich")).Message, StringComparison.Ordinal);
         Assert.StartsWith("An Iggy name must not be a number: the HTTP API would read '12' as a numeric id.", Assert.Throws<ArgumentException>(() => stream.AddTopic("t", iggyName: "12")).Message, StringComparison.Ordinal);
         Assert.StartsWith("A topic needs 1 to 1000 partitions.", Assert.Throws<ArgumentOutOfRangeException>(() => stream.AddTopic("t", 0)).Message, StringComparison.Ordinal);
-        Assert.StartsWith("A message expiry must be at least one microsecond.", Assert.Throws<ArgumentOutOfRangeException>(() => stream.AddTopic("t", messageExpiry: TimeSpan.FromTicks(9))).Message, StringComparison.Ordinal);
-        Assert.StartsWith("A topic's maximum size must be at least one byte.", Assert.Throws<ArgumentOutOfRangeException>(() => stream.AddTopic("t", maxSizeBytes: -1)).Message, StringComparison.Ordinal);
+        Assert.StartsWith("A message expiry must be at least one microsecond, or IggyTopicResource.NeverExpire.", Assert.Throws<ArgumentOutOfRangeException>(() => stream.AddTopic("t", messageExpiry: TimeSpan.FromTicks(9))).Message, StringComparison.Ordinal);
+        Assert.StartsWith("A topic's maximum size must be at least the server's segment size", Assert.Throws<ArgumentOutOfRangeException>(() => stream.AddTopic("t", maxSizeBytes: -1)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void One_microsecond_and_one_byte_are_accepted_but_an_endless_expiry_is_not()
+    public void One_microsecond_and_the_segment_size_are_the_smallest_limits_accepted()
     {
         var builder = AppModelBuilder.Create();
         var stream = builder.AddIggy("iggy").AddStream("s");
 
-        var topic = stream.AddTopic("t", messageExpiry: TimeSpan.FromMicroseconds(1), maxSizeBytes: 1).Resource;
+        var topic = stream.AddTopic("t", messageExpiry: TimeSpan.FromMicroseconds(1), maxSizeBytes: 1L << 30).Resource;
 
-        Assert.Equal((TimeSpan.FromMicroseconds(1), 1L), (topic.MessageExpiry, topic.MaxSizeBytes));
-        Assert.Equal("messageExpiry", Assert.Throws<ArgumentOutOfRangeException>(() => stream.AddTopic("t2", messageExpiry: TimeSpan.MaxValue)).ParamName);
+        Assert.Equal((TimeSpan.FromMicroseconds(1), 1L << 30), (topic.MessageExpiry, topic.MaxSizeBytes));
+        Assert.Equal("messageExpiry", Assert.Throws<ArgumentOutOfRangeException>(() => stream.AddTopic("t2", messageExpiry: TimeSpan.FromTicks(9))).ParamName);
     }
 
     [Fact]
@@ -86,13 +86,13 @@ public sealed class IggyArgumentTests
     {
         var builder = AppModelBuilder.Create();
         var stream = builder.AddIggy("iggy").AddStream("s", iggyName: "orders");
-        var topic = stream.AddTopic("t", 2, iggyName: "created", messageExpiry: TimeSpan.FromDays(7), maxSizeBytes: 1_000_000_000);
+        var topic = stream.AddTopic("t", 2, iggyName: "created", messageExpiry: TimeSpan.FromDays(7), maxSizeBytes: 2_000_000_000);
         var group = topic.AddConsumerGroup("g", iggyName: "billing");
         var plain = stream.AddTopic("plain");
 
         Assert.Equal([("iggy.stream", (object?)"orders")], Properties(stream.Resource));
         Assert.Equal(
-            [("iggy.stream", "orders"), ("iggy.topic", "created"), ("iggy.partitions", 2), ("iggy.message_expiry", "7.00:00:00"), ("iggy.max_topic_size", 1_000_000_000L)],
+            [("iggy.stream", "orders"), ("iggy.topic", "created"), ("iggy.partitions", 2), ("iggy.message_expiry", "7.00:00:00"), ("iggy.max_topic_size", 2_000_000_000L)],
             Properties(topic.Resource));
         Assert.Equal([("iggy.stream", (object?)"orders"), ("iggy.topic", "created"), ("iggy.consumer_group", "billing")], Properties(group.Resource));
         Assert.Equal([("iggy.stream", (object?)"orders"), ("iggy.topic", "plain"), ("iggy.partitions", 1)], Properties(plain.Resource));

@@ -35,17 +35,23 @@ internal sealed class IggyTopologyApp : IDisposable
 
     public IggyConsumerGroupResource Group { get; }
 
-    public static IggyTopologyApp Create(IggyHttpServer server, int partitions = 3, string password = "secret", Action<IDistributedApplicationBuilder>? configure = null)
+    public static IggyTopologyApp Create(
+        IggyHttpServer server,
+        int partitions = 3,
+        string password = "secret",
+        Action<IDistributedApplicationBuilder>? configure = null,
+        Func<IResourceBuilder<IggyStreamResource>, IResourceBuilder<IggyTopicResource>>? topic = null)
     {
         var builder = AppModelBuilder.Create();
         builder.Configuration["Parameters:iggy-password"] = password;
         var iggy = builder.AddIggy("iggy");
-        var topic = iggy.AddStream("demo-stream").AddTopic("demo-topic", partitions);
-        var group = topic.AddConsumerGroup("demo-consumers");
+        var stream = iggy.AddStream("demo-stream");
+        var declared = topic?.Invoke(stream) ?? stream.AddTopic("demo-topic", partitions);
+        var group = declared.AddConsumerGroup("demo-consumers");
         configure?.Invoke(builder);
         var app = builder.Build();
         IggyEndpoints.Allocate(iggy.Resource, "http", server.Port, "127.0.0.1");
-        return new IggyTopologyApp(builder, app, iggy, topic, group);
+        return new IggyTopologyApp(builder, app, iggy, declared, group);
     }
 
     public Task ServerReadyAsync() =>

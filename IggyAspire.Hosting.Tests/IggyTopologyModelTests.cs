@@ -28,13 +28,13 @@ public sealed class IggyTopologyModelTests
         var builder = AppModelBuilder.Create();
 
         var stream = builder.AddIggy("iggy").AddStream("orders", iggyName: "Orders.EU");
-        var topic = stream.AddTopic("created", partitions: 2, iggyName: "order_created", messageExpiry: TimeSpan.FromDays(7), maxSizeBytes: 1_000_000_000);
+        var topic = stream.AddTopic("created", partitions: 2, iggyName: "order_created", messageExpiry: TimeSpan.FromDays(7), maxSizeBytes: 2_000_000_000);
         var group = topic.AddConsumerGroup("billing", iggyName: "billing_v2");
 
         Assert.Equal(("orders", "Orders.EU"), (stream.Resource.Name, stream.Resource.StreamName));
         Assert.Equal(("created", "order_created"), (topic.Resource.Name, topic.Resource.TopicName));
         Assert.Equal(("billing", "billing_v2"), (group.Resource.Name, group.Resource.ConsumerGroupName));
-        Assert.Equal((TimeSpan.FromDays(7), 1_000_000_000L), (topic.Resource.MessageExpiry, topic.Resource.MaxSizeBytes));
+        Assert.Equal((TimeSpan.FromDays(7), 2_000_000_000L), (topic.Resource.MessageExpiry, topic.Resource.MaxSizeBytes));
     }
 
     // Data, not literals: analyzer ASPIRE006 refuses an invalid literal at compile time.

@@ -21,13 +21,22 @@ public sealed class IggyTopicResource(string name, string topicName, IggyStreamR
     /// <summary>The topic's name on the Iggy server.</summary>
     public string TopicName { get; } = topicName;
 
+    /// <summary>The <see cref="MessageExpiry"/> that keeps messages for ever; server 0.8.0's <c>never_expire</c> (u64::MAX on the wire).</summary>
+    public static readonly TimeSpan NeverExpire = TimeSpan.MaxValue;
+
+    /// <summary>The <see cref="MaxSizeBytes"/> that never deletes segments for size; server 0.8.0's <c>unlimited</c> (u64::MAX on the wire).</summary>
+    public const long UnlimitedSize = long.MaxValue;
+
     /// <summary>How many partitions the topic has (1 to 1000).</summary>
     public required int Partitions { get; init; }
 
-    /// <summary>How long a message is kept; null for the server's default (<c>system.topic.message_expiry</c>).</summary>
+    /// <summary>How long a message is kept, or <see cref="NeverExpire"/>; null for the server's default (<c>system.topic.message_expiry</c>).</summary>
     public TimeSpan? MessageExpiry { get; init; }
 
-    /// <summary>The most bytes the topic keeps before deleting its oldest segments; null for the server's default.</summary>
+    /// <summary>
+    /// The most bytes the topic keeps before deleting its oldest segments, at least the server's segment size (1 GiB),
+    /// or <see cref="UnlimitedSize"/>; null for the server's default.
+    /// </summary>
     public long? MaxSizeBytes { get; init; }
 
     /// <summary>The server's connection string, unchanged, so any Iggy SDK can read it.</summary>

@@ -37,8 +37,8 @@ public static class IggyTopologyBuilderExtensions
     /// <param name="name">The resource name; also the topic's name on the server unless <paramref name="iggyName"/> is given.</param>
     /// <param name="partitions">How many partitions the topic has: 1 to 1000.</param>
     /// <param name="iggyName">The topic's name on the server, when it is not a valid resource name: 1 to 255 ASCII characters, not a number.</param>
-    /// <param name="messageExpiry">How long messages are kept (whole microseconds, at least 1); null for the server's default.</param>
-    /// <param name="maxSizeBytes">The most bytes the topic keeps before its oldest segments are deleted; null for the server's default. Server 0.8.0 refuses a size below its segment size.</param>
+    /// <param name="messageExpiry">How long messages are kept (whole microseconds, at least 1), or <see cref="IggyTopicResource.NeverExpire"/>; null for the server's default.</param>
+    /// <param name="maxSizeBytes">The most bytes the topic keeps before its oldest segments are deleted: at least the server's segment size, 1 GiB, or <see cref="IggyTopicResource.UnlimitedSize"/>; null for the server's default.</param>
     public static IResourceBuilder<IggyTopicResource> AddTopic(
         this IResourceBuilder<IggyStreamResource> builder,
         [ResourceName] string name,
@@ -51,16 +51,18 @@ public static class IggyTopologyBuilderExtensions
         ArgumentException.ThrowIfNullOrEmpty(name);
         var topicName = IggyNames.ThrowIfInvalid(iggyName ?? name, iggyName is null ? nameof(name) : nameof(iggyName));
         IggyNames.ThrowIfInvalidPartitions(partitions, nameof(partitions));
-        // 0 and u64::MAX mean "server default" and "never" on the wire (core/common/src/utils/expiry.rs:151-158).
-        if (messageExpiry is { } expiry && (expiry.Ticks < TimeSpan.TicksPerMicrosecond || expiry == TimeSpan.MaxValue))
+        // 0 means "server default" on the wire (core/common/src/utils/expiry.rs:151-158); NeverExpire is sent as u64::MAX.
+        if (messageExpiry is { } expiry && expiry.Ticks < TimeSpan.TicksPerMicrosecond)
         {
-            throw new ArgumentOutOfRangeException(nameof(messageExpiry), messageExpiry, "A message expiry must be at least one microsecond.");
+            throw new ArgumentOutOfRangeException(nameof(messageExpiry), messageExpiry, "A message expiry must be at least one microsecond, or IggyTopicResource.NeverExpire.");
         }
 
-        // 0 and u64::MAX mean "server default" and "unlimited" (core/common/src/utils/topic_size.rs:70-77).
-        if (maxSizeBytes is < 1)
+        // Server 0.8.0 refuses a size below its segment size with 1019, before it looks at the name, so an existing topic
+        // would fail too (configs/src/server_config/system.rs:309-326). UnlimitedSize is sent as u64::MAX.
+        if (maxSizeBytes is < IggyNames.SegmentSize)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxSizeBytes), maxSizeBytes, "A topic's maximum size must be at least one byte.");
+            throw new ArgumentOutOfRangeException(nameof(maxSizeBytes), maxSizeBytes,
+                $"A topic's maximum size must be at least the server's segment size, 1 GiB ({IggyNames.SegmentSize} bytes; server 0.8.0 refuses a smaller one with 1019), or IggyTopicResource.UnlimitedSize.");
         }
 
         var topic = new IggyTopicResource(name, topicName, builder.Resource)
@@ -77,12 +79,12 @@ public static class IggyTopologyBuilderExtensions
         ];
         if (messageExpiry is not null)
         {
-            properties.Add(new("iggy.message_expiry", messageExpiry.Value.ToString("c", System.Globalization.CultureInfo.InvariantCulture)));
+            properties.Add(new("iggy.message_expiry", messageExpiry == IggyTopicResource.NeverExpire ? "never" : messageExpiry.Value.ToString("c", System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         if (maxSizeBytes is not null)
         {
-            properties.Add(new("iggy.max_topic_size", maxSizeBytes.Value));
+            properties.Add(new("iggy.max_topic_size", maxSizeBytes == IggyTopicResource.UnlimitedSize ? "unlimited" : maxSizeBytes.Value));
         }
 
         return AddEntity(builder.ApplicationBuilder, topic, "IggyTopic", properties, "DocumentQueue")

@@ -84,8 +84,19 @@ internal static partial class IggyTopologyProvisioner
     private static async Task<string> CreateTopicAsync(IggyHttpApi api, IggyTopicResource topic, CancellationToken cancellationToken)
     {
         var stream = topic.Parent.StreamName;
-        var expiry = topic.MessageExpiry is { } e ? (ulong)(e.Ticks / TimeSpan.TicksPerMicrosecond) : 0UL;
-        var maxSize = topic.MaxSizeBytes is { } m ? (ulong)m : 0UL;
+        // 0 is the server's default, u64::MAX never expire and unlimited (utils/expiry.rs:151-158, utils/topic_size.rs:70-77).
+        var expiry = topic.MessageExpiry switch
+        {
+            null => 0UL,
+            var never when never == IggyTopicResource.NeverExpire => ulong.MaxValue,
+            var e => (ulong)(e.Value.Ticks / TimeSpan.TicksPerMicrosecond),
+        };
+        var maxSize = topic.MaxSizeBytes switch
+        {
+            null => 0UL,
+            IggyTopicResource.UnlimitedSize => ulong.MaxValue,
+            var m => (ulong)m.Value,
+        };
         if (await api.CreateTopicAsync(stream, topic.TopicName, topic.Partitions, expiry, maxSize, cancellationToken).ConfigureAwait(false))
         {
             return $"created with {topic.Partitions} partitions";
