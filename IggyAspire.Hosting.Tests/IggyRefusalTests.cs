@@ -19,13 +19,15 @@ public sealed class IggyRefusalTests
     public async Task A_refused_stream_fails_it_with_the_servers_reason_and_its_topic_and_group_name_why_they_wait()
     {
         await using var server = await IggyTestServers.StartAsync();
-        server.Faults.Push(IggyHttpRoutes.CreateStream, Refuse(HttpStatusCode.InternalServerError, 1, "error", "Error"));
+        // Server 0.8.0 answers every IggyError it maps with 400, 401, 403 or 404, never 500 (http/error.rs:43-64): the
+        // generic Error (id 1) is a 400.
+        server.Faults.Push(IggyHttpRoutes.CreateStream, Refuse(HttpStatusCode.BadRequest, 1, "error", "Error"));
         using var topology = IggyTopologyApp.Create(server);
 
         await topology.ServerReadyAsync();
 
         Assert.Equal([KnownResourceStates.FailedToStart, KnownResourceStates.FailedToStart, KnownResourceStates.FailedToStart], new IResource[] { topology.Stream, topology.Topic, topology.Group }.Select(topology.StateOf));
-        Assert.Equal("Creating stream 'demo-stream' failed: HTTP 500, Iggy error 1 (error): Error", (await topology.HealthOfAsync(topology.Stream)).Description);
+        Assert.Equal("Creating stream 'demo-stream' failed: HTTP 400, Iggy error 1 (error): Error", (await topology.HealthOfAsync(topology.Stream)).Description);
         Assert.Equal("its stream 'demo-stream' was not created", (await topology.HealthOfAsync(topology.Topic)).Description);
         Assert.Equal("its topic 'demo-topic' is not ready", (await topology.HealthOfAsync(topology.Group)).Description);
         Assert.Contains("Stream 'demo-stream' could not be created: Creating stream 'demo-stream' failed", await topology.LogOfAsync(topology.Stream, "could not be created"), StringComparison.Ordinal);
