@@ -227,6 +227,68 @@ public sealed class IggyHttpServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Update_topic_stores_the_settings_as_sent_keeps_its_partitions_groups_and_messages_and_answers_204()
+    {
+        await _client.LoginAsync();
+        await WithGroupAsync();
+        await SendAsync(["kept"]);
+
+        var updated = await _client.SendAsync(HttpMethod.Put, $"streams/{Stream}/topics/{Topic}", UpdateBody(Topic, 90_000_000, 2_000_000_000, "gzip", 2).ToJsonString());
+
+        Assert.Equal((204, ""), (updated.Status, updated.Body));
+        var topic = (await _client.GetAsync($"streams/{Stream}/topics/{Topic}")).Json!;
+        Assert.Equal((90_000_000UL, 2_000_000_000UL, "gzip", 2), ((ulong)topic["message_expiry"]!, (ulong)topic["max_topic_size"]!, (string?)topic["compression_algorithm"], (int)topic["replication_factor"]!));
+        Assert.Equal((0u, 3u, 1UL), ((uint)topic["id"]!, (uint)topic["partitions_count"]!, (ulong)topic["messages_count"]!));
+        Assert.NotNull(_server.Inspect(model => model.GetGroup(Stream, Topic, Group)));
+
+        // Nothing is resolved or checked on this path (shard/system/topics.rs:107-127, no resolve_max_topic_size): a size
+        // below the segment size is stored, 0 stays 0, and no replication factor is 1.
+        var small = UpdateBody(Topic, 0, 1_000_000, "none", null);
+        small.Remove("replication_factor");
+        Assert.Equal(204, (await _client.SendAsync(HttpMethod.Put, "streams/0/topics/0", small.ToJsonString())).Status);
+        topic = (await _client.GetAsync($"streams/{Stream}/topics/{Topic}")).Json!;
+        Assert.Equal((0UL, 1_000_000UL, "none", 1), ((ulong)topic["message_expiry"]!, (ulong)topic["max_topic_size"]!, (string?)topic["compression_algorithm"], (int)topic["replication_factor"]!));
+        Assert.Equal(204, (await Put($"streams/{Stream}/topics/{Topic}", UpdateBody(Topic, ulong.MaxValue, ulong.MaxValue))).Status);
+        topic = (await _client.GetAsync($"streams/{Stream}/topics/{Topic}")).Json!;
+        Assert.Equal((ulong.MaxValue, ulong.MaxValue), ((ulong)topic["message_expiry"]!, (ulong)topic["max_topic_size"]!));
+    }
+
+    [Fact]
+    public async Task Update_topic_is_as_strict_as_update_topic_rs_and_renames_only_to_a_free_name()
+    {
+        await _client.LoginAsync();
+        await WithGroupAsync();
+        await CreateTopicAsync(Stream, "other", 1);
+        var path = $"streams/{Stream}/topics/{Topic}";
+
+        Assert.Equal((404, 1009u, "stream_id_not_found", "stream_id"), (await Put($"streams/missing/topics/{Topic}", UpdateBody(Topic))).Error);
+        var noTopic = await Put($"streams/{Stream}/topics/missing", UpdateBody("missing"));
+        Assert.Equal((404, 2010u, "topic_id_not_found", "topic_id"), noTopic.Error);
+        Assert.Equal($"Topic with ID: missing for stream with ID: {Stream} was not found.", (string?)noTopic.Json!["reason"]);
+        Assert.Equal((400, 2014u, "invalid_topic_name", "name"), (await Put(path, UpdateBody(""))).Error);
+        Assert.Equal((400, 2018u), ((await Put(path, UpdateBody(Topic, replication: 0))).Status, (await Put(path, UpdateBody(Topic, replication: 0))).Error.Id));
+        var noExpiry = UpdateBody(Topic);
+        noExpiry.Remove("message_expiry");
+        Assert.Equal("Failed to deserialize the JSON body into the target type: missing field `message_expiry`", (await Put(path, noExpiry)).Body);
+        var negative = UpdateBody(Topic);
+        negative["max_topic_size"] = -1;
+        Assert.Equal("Failed to deserialize the JSON body into the target type: invalid type: integer `-1`, expected a u64 bytes representing a MaxTopicSize", (await Put(path, negative)).Body);
+        Assert.Equal(415, (await _client.SendAsync(HttpMethod.Put, path, UpdateBody(Topic).ToJsonString(), contentType: null)).Status);
+
+        var taken = await Put(path, UpdateBody("other"));
+        Assert.Equal((400, 2013u, "topic_name_already_exists", "name"), taken.Error);
+        Assert.Equal("Topic with name: other for stream with ID: 0 already exists.", (string?)taken.Json!["reason"]);
+        Assert.Equal(ulong.MaxValue, (ulong)(await _client.GetAsync(path)).Json!["message_expiry"]!);
+
+        Assert.Equal(204, (await Put(path, UpdateBody("renamed"))).Status);
+        Assert.Equal(404, (await _client.GetAsync(path)).Status);
+        var renamed = (await _client.GetAsync($"streams/{Stream}/topics/renamed")).Json!;
+        Assert.Equal((0u, 3u), ((uint)renamed["id"]!, (uint)renamed["partitions_count"]!));
+        Assert.Equal(201, (await _client.PostAsync($"streams/{Stream}/topics/renamed/consumer-groups", new JsonObject { ["name"] = "second" })).Status);
+        Assert.Equal(["second", Group], _server.Inspect(model => model.Inspect(Stream, "renamed").Groups.Keys.Order().ToArray()));
+    }
+
+    [Fact]
     public async Task Create_get_and_delete_consumer_group_and_their_not_found_ids()
     {
         await _client.LoginAsync();
@@ -537,6 +599,18 @@ public sealed class IggyHttpServerTests : IAsyncLifetime
 
         return _client.PostAsync($"streams/{stream}/topics", body);
     }
+
+    private Task<HttpTestClient.Answer> Put(string path, JsonNode body) => _client.SendAsync(HttpMethod.Put, path, body.ToJsonString());
+
+    /// <summary>The body IggyHttpApi.UpdateTopicAsync sends: the topic's name, compression and replication factor with the settings.</summary>
+    private static JsonObject UpdateBody(string name, ulong expiry = 60_000_000, ulong maxSize = 1UL << 31, string compression = "none", int? replication = 1) => new()
+    {
+        ["name"] = name,
+        ["compression_algorithm"] = compression,
+        ["message_expiry"] = expiry,
+        ["max_topic_size"] = maxSize,
+        ["replication_factor"] = replication,
+    };
 
     /// <summary>The body IggyHttpApi.CreateTopicAsync sends.</summary>
     private static JsonObject TopicBody(string name, int partitions, ulong maxSize = 0) => new()

@@ -29,6 +29,7 @@ internal sealed class IggyHttpHandlers(SimulatedIggyServer model, IggyJwt jwt, I
         IggyHttpRoutes.GetStream => GetStream(path[0]),
         IggyHttpRoutes.CreateTopic => CreateTopic(path[0], SerdeJson.ParseBody(contentType, body)),
         IggyHttpRoutes.GetTopic => GetTopic(path[0], path[1]),
+        IggyHttpRoutes.UpdateTopic => UpdateTopic(path[0], path[1], SerdeJson.ParseBody(contentType, body)),
         IggyHttpRoutes.PurgeTopic => PurgeTopic(path[0], path[1]),
         IggyHttpRoutes.CreateConsumerGroup => CreateConsumerGroup(path[0], path[1], SerdeJson.ParseBody(contentType, body)),
         IggyHttpRoutes.GetConsumerGroup => GetConsumerGroup(path[0], path[1], path[2]),
@@ -152,6 +153,48 @@ internal sealed class IggyHttpHandlers(SimulatedIggyServer model, IggyJwt jwt, I
             var stream = model.ResolveStream(streamId) ?? throw IggyHttpErrors.ResourceNotFound();
             var topic = model.ResolveTopic(stream, topicId) ?? throw IggyHttpErrors.ResourceNotFound();
             return HttpAnswer.Json(200, IggyHttpJson.TopicDetails(model.GetTopic(stream, topic)!));
+        });
+    }
+
+    /// <summary>
+    /// topics.rs:183-214: UpdateTopic (common/src/http/topics/update_topic.rs:38-56: every field required but
+    /// replication_factor; the ids come from the path) then its validate (update_topic.rs:72-86: a name of 1-255 bytes
+    /// else 2014, a replication factor of 0 is 2018), then execute_update_topic (execution.rs:258-294: resolve_topic,
+    /// 1009 then 2010, both 404; then the model's <see cref="SimulatedIggyServer.UpdateTopic"/>: a new name another
+    /// topic has is 2013, and no size is checked against the segment size) → 204 with no body.
+    /// </summary>
+    private HttpAnswer UpdateTopic(string streamSegment, string topicSegment, JsonElement json)
+    {
+        var command = new SerdeStruct(json, "UpdateTopic",
+            ("compression_algorithm", SerdeField.Compression), ("message_expiry", SerdeField.Expiry), ("max_topic_size", SerdeField.TopicSize),
+            ("replication_factor", SerdeField.OptionalU8), ("name", SerdeField.String));
+        var streamId = IggyPathIdentifier.Parse(streamSegment);
+        var topicId = IggyPathIdentifier.Parse(topicSegment);
+        var name = command.String("name");
+        var replication = command.OptionalByte("replication_factor");
+        if (!IsValidName(name))
+        {
+            throw IggyHttpErrors.InvalidTopicName();
+        }
+
+        if (replication == 0)
+        {
+            throw IggyHttpErrors.InvalidReplicationFactor();
+        }
+
+        return Gated(() =>
+        {
+            var (stream, topic) = ResolveTopic(streamId, topicId);
+            try
+            {
+                model.UpdateTopic(stream, topic, name, command.Byte("compression_algorithm"), command.U64("message_expiry"), command.U64("max_topic_size"), replication ?? 0);
+            }
+            catch (IggyStatusException exception) when (exception.StatusCode == IggyErrorCodes.TopicNameAlreadyExists)
+            {
+                throw IggyHttpErrors.TopicNameAlreadyExists(name, model.GetStream(stream)!.Id);
+            }
+
+            return HttpAnswer.Empty(204);
         });
     }
 

@@ -27,6 +27,9 @@ internal static class IggyHttpRoutes
     /// <summary>http/topics.rs:50-53 (get_topic, topics.rs:62-100).</summary>
     public const string GetTopic = "GET /streams/{stream_id}/topics/{topic_id}";
 
+    /// <summary>http/topics.rs:50-53 (update_topic, topics.rs:183-214).</summary>
+    public const string UpdateTopic = "PUT /streams/{stream_id}/topics/{topic_id}";
+
     /// <summary>http/topics.rs:54-57 (purge_topic, topics.rs:243-264).</summary>
     public const string PurgeTopic = "DELETE /streams/{stream_id}/topics/{topic_id}/purge";
 

@@ -35,7 +35,7 @@ internal sealed class IggyHttpServer : IAsyncDisposable
         new[]
         {
             IggyHttpRoutes.Root, IggyHttpRoutes.Ping, IggyHttpRoutes.Login, IggyHttpRoutes.CreateStream, IggyHttpRoutes.GetStream,
-            IggyHttpRoutes.CreateTopic, IggyHttpRoutes.GetTopic, IggyHttpRoutes.PurgeTopic, IggyHttpRoutes.CreateConsumerGroup,
+            IggyHttpRoutes.CreateTopic, IggyHttpRoutes.GetTopic, IggyHttpRoutes.UpdateTopic, IggyHttpRoutes.PurgeTopic, IggyHttpRoutes.CreateConsumerGroup,
             IggyHttpRoutes.GetConsumerGroup, IggyHttpRoutes.DeleteConsumerGroup, IggyHttpRoutes.SendMessages, IggyHttpRoutes.Stats,
         }.Select(route => (route[..route.IndexOf(' ', StringComparison.Ordinal)], Segments(route[(route.IndexOf(' ', StringComparison.Ordinal) + 1)..]), route)).ToArray();
 

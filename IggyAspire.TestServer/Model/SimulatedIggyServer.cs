@@ -368,6 +368,47 @@ internal sealed class SimulatedIggyServer
         _streamStats[stream].SegmentsCount += partitions;
     }
 
+    /// <summary>
+    /// Updates the topic's name and settings as execute_update_topic (shard/execution.rs:258-294) does: shard/system/
+    /// topics.rs:107-127 update_topic, then metadata/writer.rs:429-475 try_update_topic, whose only refusals are an
+    /// unknown stream (1009) or topic (2010) and a new name another topic of the stream has (2013, writer.rs:454-463);
+    /// then absorb.rs:102-127 stores every value as sent. Unlike create, nothing is resolved or checked: a message expiry
+    /// or max topic size of 0 (server default) stays 0, and a size below the segment size is not refused (no
+    /// resolve_max_topic_size on this path); a replication factor of 0 (none given) is stored as 1 (topics.rs:125).
+    /// The partitions, messages, groups and offsets stay; a new name renames the topic for its groups' members too.
+    /// </summary>
+    public void UpdateTopic(string stream, string topic, string name, byte compressionAlgorithm, ulong messageExpiry, ulong maxTopicSize, byte replicationFactor)
+    {
+        var topics = FindStream(stream);
+        var found = FindTopic(stream, topic);
+        if (name != topic && topics.ContainsKey(name))
+        {
+            throw new IggyStatusException(IggyErrorCodes.TopicNameAlreadyExists, $"topic '{name}' exists");
+        }
+
+        found.CompressionAlgorithm = compressionAlgorithm;
+        found.MessageExpiry = messageExpiry;
+        found.MaxTopicSize = maxTopicSize;
+        found.ReplicationFactor = replicationFactor == 0 ? (byte)1 : replicationFactor;
+        if (name == topic)
+        {
+            return;
+        }
+
+        // absorb.rs:122-125: the stream's name index moves to the new name; the topic keeps its id.
+        topics.Remove(topic);
+        found.Name = name;
+        topics.Add(name, found);
+        foreach (var joined in _joinedGroups.Values)
+        {
+            foreach (var entry in joined.Where(entry => entry.Stream == stream && entry.Topic == topic).ToList())
+            {
+                joined.Remove(entry);
+                joined.Add((stream, name, entry.Group));
+            }
+        }
+    }
+
     /// <summary>An existing name answers 5004 (metadata/writer.rs:593); the group covers every partition of the topic.</summary>
     public void CreateConsumerGroup(string stream, string topic, string group)
     {

@@ -16,18 +16,22 @@ internal sealed class SimulatedTopic
     /// <summary>The topic's id in its stream: its slab key, 0-based in creation order (metadata/absorb.rs:83-91).</summary>
     public uint Id { get; init; }
 
-    public string Name { get; init; } = "";
+    /// <summary>The topic's name, which an update may change (metadata/absorb.rs:102-127).</summary>
+    public string Name { get; set; } = "";
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>Kept as created (server defaults resolved) and echoed by get/create topic (requests/topics/create_topic.rs); the model applies none of them.</summary>
-    public byte CompressionAlgorithm { get; init; } = 1;
+    /// <summary>
+    /// Kept as created (server defaults resolved) or as an update sent them (none resolved), and echoed by get/create
+    /// topic (requests/topics/create_topic.rs); the model applies none of them.
+    /// </summary>
+    public byte CompressionAlgorithm { get; set; } = 1;
 
-    public ulong MessageExpiry { get; init; }
+    public ulong MessageExpiry { get; set; }
 
-    public ulong MaxTopicSize { get; init; }
+    public ulong MaxTopicSize { get; set; }
 
-    public byte ReplicationFactor { get; init; } = 1;
+    public byte ReplicationFactor { get; set; } = 1;
 
     public Dictionary<string, SimulatedConsumerGroup> Groups { get; } = [];
 
