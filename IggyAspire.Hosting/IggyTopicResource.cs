@@ -30,12 +30,12 @@ public sealed class IggyTopicResource(string name, string topicName, IggyStreamR
     /// <summary>How many partitions the topic has (1 to 1000).</summary>
     public required int Partitions { get; init; }
 
-    /// <summary>How long a message is kept, or <see cref="NeverExpire"/>; null for the server's default (<c>system.topic.message_expiry</c>).</summary>
+    /// <summary>How long a message is kept, or <see cref="NeverExpire"/>; null for the server's default (<c>system.topic.message_expiry</c>), or an existing topic's own.</summary>
     public TimeSpan? MessageExpiry { get; init; }
 
     /// <summary>
     /// The most bytes the topic keeps before deleting its oldest segments, at least the server's segment size (1 GiB),
-    /// or <see cref="UnlimitedSize"/>; null for the server's default.
+    /// or <see cref="UnlimitedSize"/>; null for the server's default, or an existing topic's own.
     /// </summary>
     public long? MaxSizeBytes { get; init; }
 

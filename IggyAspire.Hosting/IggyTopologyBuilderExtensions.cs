@@ -30,15 +30,19 @@ public static class IggyTopologyBuilderExtensions
     }
 
     /// <summary>
-    /// Adds a topic to the stream. It is created when the server becomes ready; one that already exists counts as
-    /// created only with the same partition count (otherwise the topic fails to start and says both counts).
+    /// Adds a topic to the stream. It is created when the server becomes ready. One that already exists (the usual case
+    /// with a data volume) must have the declared partition count, which is never changed: otherwise the topic fails to
+    /// start and says both counts. Its message expiry and maximum size are updated to <paramref name="messageExpiry"/>
+    /// and <paramref name="maxSizeBytes"/> where they differ (server 0.8.0's <c>PUT /streams/{stream}/topics/{topic}</c>,
+    /// core/server/src/http/topics.rs:183-214), and its log says from what to what; a setting left null keeps the
+    /// existing topic's value. A refused update fails the topic with the server's reason.
     /// </summary>
     /// <param name="builder">The stream.</param>
     /// <param name="name">The resource name; also the topic's name on the server unless <paramref name="iggyName"/> is given.</param>
     /// <param name="partitions">How many partitions the topic has: 1 to 1000.</param>
     /// <param name="iggyName">The topic's name on the server, when it is not a valid resource name: 1 to 255 ASCII characters, not a number.</param>
-    /// <param name="messageExpiry">How long messages are kept (whole microseconds, at least 1), or <see cref="IggyTopicResource.NeverExpire"/>; null for the server's default.</param>
-    /// <param name="maxSizeBytes">The most bytes the topic keeps before its oldest segments are deleted: at least the server's segment size, 1 GiB, or <see cref="IggyTopicResource.UnlimitedSize"/>; null for the server's default.</param>
+    /// <param name="messageExpiry">How long messages are kept (whole microseconds, at least 1), or <see cref="IggyTopicResource.NeverExpire"/>; null for the server's default, or an existing topic's own.</param>
+    /// <param name="maxSizeBytes">The most bytes the topic keeps before its oldest segments are deleted: at least the server's segment size, 1 GiB, or <see cref="IggyTopicResource.UnlimitedSize"/>; null for the server's default, or an existing topic's own.</param>
     public static IResourceBuilder<IggyTopicResource> AddTopic(
         this IResourceBuilder<IggyStreamResource> builder,
         [ResourceName] string name,

@@ -65,17 +65,52 @@ internal sealed class IggyHttpApi(HttpClient http)
             cancellationToken);
 
     /// <summary>
-    /// <c>GET /streams/{stream}/topics/{topic}</c> → 200 TopicDetails whose <c>partitions_count</c> is the number of
-    /// partitions it has (core/server/src/http/topics.rs:51-52, 62-100; mapper.rs:203-237; TopicDetails in
-    /// core/common/src/types/topic/mod.rs:75-100).
+    /// <c>GET /streams/{stream}/topics/{topic}</c> → 200 TopicDetails (core/server/src/http/topics.rs:51-52, 62-100;
+    /// mapper.rs:203-237; TopicDetails in core/common/src/types/topic/mod.rs:76-100): <c>partitions_count</c> is the
+    /// number of partitions it has, <c>message_expiry</c> microseconds and <c>max_topic_size</c> bytes as the server
+    /// stores them, u64::MAX for never expire and unlimited and 0 for the server default (utils/expiry.rs:174-186,
+    /// utils/topic_size.rs:124-136), <c>compression_algorithm</c> <c>"none"</c> or <c>"gzip"</c>
+    /// (compression_algorithm.rs:80-90), <c>replication_factor</c> a u8.
     /// </summary>
-    public async Task<int> GetTopicPartitionsAsync(string stream, string topic, CancellationToken cancellationToken)
+    public async Task<IggyTopicSettings> GetTopicAsync(string stream, string topic, CancellationToken cancellationToken)
     {
         using var request = Authorized(HttpMethod.Get, $"streams/{Segment(stream)}/topics/{Segment(topic)}");
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         await ThrowIfFailedAsync(response, $"Reading topic '{topic}' of stream '{stream}'", cancellationToken).ConfigureAwait(false);
         var details = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken).ConfigureAwait(false);
-        return details.GetProperty("partitions_count").GetInt32();
+        return new IggyTopicSettings(
+            details.GetProperty("name").GetString() ?? topic,
+            details.GetProperty("partitions_count").GetInt32(),
+            details.GetProperty("compression_algorithm").GetString() ?? "none",
+            details.GetProperty("message_expiry").GetUInt64(),
+            details.GetProperty("max_topic_size").GetUInt64(),
+            details.GetProperty("replication_factor").GetByte());
+    }
+
+    /// <summary>
+    /// <c>PUT /streams/{stream}/topics/{topic}</c> <c>{"name","compression_algorithm","message_expiry","max_topic_size",
+    /// "replication_factor"}</c> → 204 (core/server/src/http/topics.rs:50-53, 183-214; UpdateTopic in
+    /// core/common/src/http/topics/update_topic.rs:38-56, every field required but <c>replication_factor</c>). Every field
+    /// replaces the topic's (metadata/absorb.rs:102-127), so the caller sends back the name, compression and replication
+    /// factor it read. Nothing is resolved on this path (shard/system/topics.rs:107-127): 0 would store "server
+    /// default" as such, and no size is checked against the segment size. The server refuses an unknown stream (1009)
+    /// or topic (2010), a user without manage_topic (41) and a new name another topic has (2013,
+    /// metadata/writer.rs:429-475).
+    /// </summary>
+    public async Task UpdateTopicAsync(string stream, IggyTopicSettings settings, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject
+        {
+            ["name"] = settings.Name,
+            ["compression_algorithm"] = settings.CompressionAlgorithm,
+            ["message_expiry"] = settings.MessageExpiryMicroseconds,
+            ["max_topic_size"] = settings.MaxTopicSizeBytes,
+            ["replication_factor"] = settings.ReplicationFactor,
+        };
+        using var request = Authorized(HttpMethod.Put, $"streams/{Segment(stream)}/topics/{Segment(settings.Name)}");
+        request.Content = JsonContent.Create(body);
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        await ThrowIfFailedAsync(response, $"Updating topic '{settings.Name}' of stream '{stream}'", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

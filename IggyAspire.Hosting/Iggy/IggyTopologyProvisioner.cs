@@ -1,3 +1,4 @@
+using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,8 @@ namespace Aspire.Hosting.Iggy;
 /// <summary>
 /// Creates a server's streams, topics and consumer groups, in that order, once the server is ready (as
 /// Aspire.Hosting.PostgreSQL creates its databases on the server's <see cref="ResourceReadyEvent"/>). An entity that
-/// already exists counts as created; a topic that exists with another partition count fails visibly. Each entity's
+/// already exists counts as created; a topic that exists with another partition count fails visibly, and one whose
+/// message expiry or max size differs from a declared one is updated to it (and says so in its log). Each entity's
 /// dashboard state goes Creating → Running, or FailedToStart with the reason in its log and its health report.
 /// </summary>
 internal static partial class IggyTopologyProvisioner
@@ -80,37 +82,80 @@ internal static partial class IggyTopologyProvisioner
         }
     }
 
-    /// <summary>Creates the topic, or checks that the one already there has the partitions declared.</summary>
+    /// <summary>
+    /// Creates the topic; or, when it already exists (the usual case with a data volume), checks that it has the
+    /// partitions declared and updates its message expiry and max size to the declared ones where they differ. A
+    /// setting declared null keeps the topic's value; the update sends back its name, compression and replication
+    /// factor unchanged. Partitions are never changed: another count fails.
+    /// </summary>
     private static async Task<string> CreateTopicAsync(IggyHttpApi api, IggyTopicResource topic, CancellationToken cancellationToken)
     {
         var stream = topic.Parent.StreamName;
         // 0 is the server's default, u64::MAX never expire and unlimited (utils/expiry.rs:151-158, utils/topic_size.rs:70-77).
-        var expiry = topic.MessageExpiry switch
+        ulong? expiry = topic.MessageExpiry switch
         {
-            null => 0UL,
+            null => null,
             var never when never == IggyTopicResource.NeverExpire => ulong.MaxValue,
             var e => (ulong)(e.Value.Ticks / TimeSpan.TicksPerMicrosecond),
         };
-        var maxSize = topic.MaxSizeBytes switch
+        ulong? maxSize = topic.MaxSizeBytes switch
         {
-            null => 0UL,
+            null => null,
             IggyTopicResource.UnlimitedSize => ulong.MaxValue,
             var m => (ulong)m.Value,
         };
-        if (await api.CreateTopicAsync(stream, topic.TopicName, topic.Partitions, expiry, maxSize, cancellationToken).ConfigureAwait(false))
+        if (await api.CreateTopicAsync(stream, topic.TopicName, topic.Partitions, expiry ?? 0, maxSize ?? 0, cancellationToken).ConfigureAwait(false))
         {
             return $"created with {topic.Partitions} partitions";
         }
 
-        var existing = await api.GetTopicPartitionsAsync(stream, topic.TopicName, cancellationToken).ConfigureAwait(false);
-        if (existing != topic.Partitions)
+        var existing = await api.GetTopicAsync(stream, topic.TopicName, cancellationToken).ConfigureAwait(false);
+        if (existing.Partitions != topic.Partitions)
         {
             throw new IggyTopologyMismatchException(
-                $"topic '{topic.TopicName}' already exists with {existing} partitions, but the AppHost declares {topic.Partitions}; delete the topic (or its data volume) or declare {existing}");
+                $"topic '{topic.TopicName}' already exists with {existing.Partitions} partitions, but the AppHost declares {topic.Partitions}; delete the topic (or its data volume) or declare {existing.Partitions}");
         }
 
-        return $"already exists with {existing} partitions";
+        var wanted = existing with
+        {
+            MessageExpiryMicroseconds = expiry ?? existing.MessageExpiryMicroseconds,
+            MaxTopicSizeBytes = maxSize ?? existing.MaxTopicSizeBytes,
+        };
+        List<string> changes = [];
+        if (wanted.MessageExpiryMicroseconds != existing.MessageExpiryMicroseconds)
+        {
+            changes.Add($"message expiry from {DescribeExpiry(existing.MessageExpiryMicroseconds)} to {DescribeExpiry(wanted.MessageExpiryMicroseconds)}");
+        }
+
+        if (wanted.MaxTopicSizeBytes != existing.MaxTopicSizeBytes)
+        {
+            changes.Add($"max topic size from {DescribeSize(existing.MaxTopicSizeBytes)} to {DescribeSize(wanted.MaxTopicSizeBytes)}");
+        }
+
+        if (changes.Count == 0)
+        {
+            return $"already exists with {existing.Partitions} partitions";
+        }
+
+        await api.UpdateTopicAsync(stream, wanted, cancellationToken).ConfigureAwait(false);
+        return $"already exists with {existing.Partitions} partitions; updated {string.Join(" and ", changes)}";
     }
+
+    /// <summary>An expiry in microseconds as the dashboard's <c>iggy.message_expiry</c> shows a declared one (<c>d.hh:mm:ss</c>).</summary>
+    private static string DescribeExpiry(ulong microseconds) => microseconds switch
+    {
+        ulong.MaxValue => "never",
+        0 => "the server default",
+        <= (ulong)(long.MaxValue / TimeSpan.TicksPerMicrosecond) => TimeSpan.FromTicks((long)microseconds * TimeSpan.TicksPerMicrosecond).ToString("c", CultureInfo.InvariantCulture),
+        _ => $"{microseconds} µs",
+    };
+
+    private static string DescribeSize(ulong bytes) => bytes switch
+    {
+        ulong.MaxValue => "unlimited",
+        0 => "the server default",
+        _ => $"{bytes} bytes",
+    };
 
     private static async Task<bool> ProvisionAsync(
         IIggyEntityResource entity,
