@@ -17,6 +17,7 @@ internal sealed class FakeIggyTransport(TimeProvider? clock = null) : IIggyTrans
 {
     private readonly Lock _log = new();
     private readonly SortedDictionary<uint, List<ReceivedMessage>> _partitions = [];
+    private int _memberReads;
     private readonly Dictionary<uint, ulong> _storedOffsets = [];
     private uint _nextPartition;
     private int _createsEntered;
@@ -89,6 +90,15 @@ internal sealed class FakeIggyTransport(TimeProvider? clock = null) : IIggyTrans
     }
 
     /// <summary>Stores an offset for the group as an earlier run of a consumer would have.</summary>
+    /// <summary>A partition that holds no message yet, as a topic's GetTopic lists it (current offset 0, no messages).</summary>
+    public void AddEmptyPartition(uint partitionId)
+    {
+        lock (_log)
+        {
+            _partitions.TryAdd(partitionId, []);
+        }
+    }
+
     public void SetStoredOffset(uint partitionId, ulong offset)
     {
         lock (_log)
@@ -173,13 +183,18 @@ internal sealed class FakeIggyTransport(TimeProvider? clock = null) : IIggyTrans
         await Stores.Writer.WriteAsync((partitionId, offset), cancellationToken);
     }
 
-    /// <summary>One member, this one, owning every partition the fake holds.</summary>
+    /// <summary>The group's members as a test sets them; null for one member owning every partition the fake holds.</summary>
+    public IReadOnlyList<GroupMember>? Members { get; set; }
+
+    public int MemberReads => Volatile.Read(ref _memberReads);
+
     public Task<IReadOnlyList<GroupMember>> GetGroupMembersAsync(string stream, string topic, string group, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _memberReads);
         Fail("members");
         lock (_log)
         {
-            return Task.FromResult<IReadOnlyList<GroupMember>>([new GroupMember(0, [.. _partitions.Keys.Order()])]);
+            return Task.FromResult(Members ?? [new GroupMember(0, [.. _partitions.Keys.Order()])]);
         }
     }
 
