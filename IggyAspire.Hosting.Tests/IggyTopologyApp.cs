@@ -7,13 +7,13 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace IggyAspire.Hosting.Tests;
 
 /// <summary>
-/// An AppHost model with <c>iggy → demo-stream → demo-topic (3) → demo-consumers</c> whose HTTP endpoint points at a
+/// An AppHost model with <c>iggy</c> (the container unless another server is added) <c>→ demo-stream → demo-topic (3) → demo-consumers</c> whose HTTP endpoint points at a
 /// test server's HTTP front end, built but not started: the tests raise the server's ResourceReadyEvent themselves, as Aspire does once
 /// the container's health check passes.
 /// </summary>
 internal sealed class IggyTopologyApp : IDisposable
 {
-    private IggyTopologyApp(IDistributedApplicationBuilder builder, DistributedApplication app, IResourceBuilder<IggyResource> iggy, IResourceBuilder<IggyTopicResource> topic, IResourceBuilder<IggyConsumerGroupResource> group)
+    private IggyTopologyApp(IDistributedApplicationBuilder builder, DistributedApplication app, IResourceBuilder<IIggyServerResource> iggy, IResourceBuilder<IggyTopicResource> topic, IResourceBuilder<IggyConsumerGroupResource> group)
     {
         Builder = builder;
         App = app;
@@ -27,7 +27,7 @@ internal sealed class IggyTopologyApp : IDisposable
 
     public DistributedApplication App { get; }
 
-    public IggyResource Iggy { get; }
+    public IIggyServerResource Iggy { get; }
 
     public IggyStreamResource Stream { get; }
 
@@ -40,11 +40,12 @@ internal sealed class IggyTopologyApp : IDisposable
         int partitions = 3,
         string password = "secret",
         Action<IDistributedApplicationBuilder>? configure = null,
-        Func<IResourceBuilder<IggyStreamResource>, IResourceBuilder<IggyTopicResource>>? topic = null)
+        Func<IResourceBuilder<IggyStreamResource>, IResourceBuilder<IggyTopicResource>>? topic = null,
+        Func<IDistributedApplicationBuilder, IResourceBuilder<IIggyServerResource>>? addServer = null)
     {
         var builder = AppModelBuilder.Create();
         builder.Configuration["Parameters:iggy-password"] = password;
-        var iggy = builder.AddIggy("iggy");
+        var iggy = addServer?.Invoke(builder) ?? builder.AddIggy("iggy");
         var stream = iggy.AddStream("demo-stream");
         var declared = topic?.Invoke(stream) ?? stream.AddTopic("demo-topic", partitions);
         var group = declared.AddConsumerGroup("demo-consumers");

@@ -58,10 +58,6 @@ public static partial class IggyBuilderExtensions
             builder.Eventing.Subscribe<BeforeStartEvent>((@event, ct) => IggyPublishWarnings.WarnAsync(iggy, @event, ct));
         }
 
-        // The streams, topics and groups declared with AddStream/AddTopic/AddConsumerGroup are created each time the
-        // server becomes ready, as Aspire.Hosting.PostgreSQL creates its databases.
-        builder.Eventing.Subscribe<ResourceReadyEvent>(iggy, (@event, ct) => IggyTopologyProvisioner.ProvisionAsync(iggy, @event.Services, ct));
-
         return builder.AddResource(iggy)
             .WithImage(IggyContainerImageTags.Image, IggyContainerImageTags.Tag)
             .WithImageRegistry(IggyContainerImageTags.Registry)
@@ -78,6 +74,7 @@ public static partial class IggyBuilderExtensions
             .WithContainerRuntimeArgs("--cap-add", "SYS_NICE", "--security-opt", "seccomp=unconfined", "--ulimit", "memlock=-1:-1")
             .WithHttpHealthCheck("/ping", endpointName: IggyResource.HttpEndpointName)
             .WithIconName("Mailbox")
+            .WithTopologyProvisioning()
             .WithIggyServerCommands();
     }
 
@@ -208,11 +205,11 @@ public static partial class IggyBuilderExtensions
     /// (<c>services__{name}__tcp__0</c>, <c>services__{name}__http__0</c>) and the connection string
     /// (<c>ConnectionStrings__{name}</c>) with its properties. Aspire's own overloads would give only one of them:
     /// for a resource with both, <c>WithReference(iggy)</c> binds to the service-discovery one. C# picks this overload
-    /// instead because <see cref="IResourceBuilder{T}"/> of <see cref="IggyResource"/> matches it without conversion.
+    /// instead because <see cref="IIggyServerResource"/> is both, so converting to it is the better conversion.
     /// </summary>
     /// <param name="builder">The resource that talks to Iggy.</param>
-    /// <param name="source">The Iggy server.</param>
-    public static IResourceBuilder<TDestination> WithReference<TDestination>(this IResourceBuilder<TDestination> builder, IResourceBuilder<IggyResource> source)
+    /// <param name="source">The Iggy server: the container or the test server.</param>
+    public static IResourceBuilder<TDestination> WithReference<TDestination>(this IResourceBuilder<TDestination> builder, IResourceBuilder<IIggyServerResource> source)
         where TDestination : IResourceWithEnvironment
     {
         ArgumentNullException.ThrowIfNull(builder);

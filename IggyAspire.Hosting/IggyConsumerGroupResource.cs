@@ -24,7 +24,7 @@ public sealed class IggyConsumerGroupResource(string name, string consumerGroupN
     /// <summary>The server's connection string, unchanged, so any Iggy SDK can read it.</summary>
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent}");
 
-    IggyResource IIggyEntityResource.Server => Parent.Parent.Parent;
+    IIggyServerResource IIggyEntityResource.Server => Parent.Parent.Parent;
 
     IggyEntityStatus IIggyEntityResource.Status => _status;
 

@@ -1,3 +1,5 @@
+using Aspire.Hosting.Iggy;
+
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
@@ -9,14 +11,14 @@ namespace Aspire.Hosting.ApplicationModel;
 /// <param name="userName">The root user's name, or null for <c>iggy</c>.</param>
 /// <param name="password">The root user's password.</param>
 public sealed class IggyResource(string name, ParameterResource? userName, ParameterResource password)
-    : ContainerResource(name), IResourceWithConnectionString, IResourceWithServiceDiscovery
+    : ContainerResource(name), IIggyServerResource
 {
     internal const string TcpEndpointName = "tcp";
     internal const string HttpEndpointName = "http";
     internal const int TcpTargetPort = 8090;
     internal const int HttpTargetPort = 3000;
-    internal const string DefaultUserName = "iggy";
 
+    private readonly IggyRootCredentials _root = new(userName, password);
     private EndpointReference? _tcpEndpoint;
     private EndpointReference? _httpEndpoint;
 
@@ -27,15 +29,13 @@ public sealed class IggyResource(string name, ParameterResource? userName, Param
     public EndpointReference HttpEndpoint => _httpEndpoint ??= new(this, HttpEndpointName);
 
     /// <summary>The root user's name parameter, or null when the default <c>iggy</c> is used.</summary>
-    public ParameterResource? UserNameParameter { get; } = userName;
+    public ParameterResource? UserNameParameter => _root.UserNameParameter;
 
     /// <summary>The root user's password parameter (generated and secret unless one was given).</summary>
-    public ParameterResource PasswordParameter { get; } = password;
+    public ParameterResource PasswordParameter => _root.PasswordParameter;
 
     /// <summary>The root user's name.</summary>
-    public ReferenceExpression UserNameReference => UserNameParameter is not null
-        ? ReferenceExpression.Create($"{UserNameParameter}")
-        : ReferenceExpression.Create($"{DefaultUserName}");
+    public ReferenceExpression UserNameReference => _root.UserNameReference;
 
     /// <summary>
     /// The interval of the server's heartbeat check, when <c>WithHeartbeat</c> turned it on: the server then deletes
@@ -47,21 +47,12 @@ public sealed class IggyResource(string name, ParameterResource? userName, Param
     /// <c>iggy://{user}:{password}@{host}:{port}</c> on the TCP endpoint; with the heartbeat check on, followed by
     /// <c>?heartbeat_interval=</c> half the server's interval, so that clients which honour it ping in time.
     /// </summary>
-    public ReferenceExpression ConnectionStringExpression => UserNameParameter is not null
-        ? ReferenceExpression.Create($"iggy://{UserNameParameter:uri}:{PasswordParameter:uri}@{TcpEndpoint.Property(EndpointProperty.HostAndPort)}{ClientOptions}")
-        : ReferenceExpression.Create($"iggy://{DefaultUserName}:{PasswordParameter:uri}@{TcpEndpoint.Property(EndpointProperty.HostAndPort)}{ClientOptions}");
+    public ReferenceExpression ConnectionStringExpression => _root.ConnectionString(TcpEndpoint, ClientOptions);
 
     private string ClientOptions => HeartbeatInterval is { } interval
         ? FormattableString.Invariant($"?heartbeat_interval={(long)(interval / 2).TotalMilliseconds}ms")
         : string.Empty;
 
-    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties()
-    {
-        yield return new("Host", ReferenceExpression.Create($"{TcpEndpoint.Property(EndpointProperty.Host)}"));
-        yield return new("Port", ReferenceExpression.Create($"{TcpEndpoint.Property(EndpointProperty.Port)}"));
-        yield return new("Username", UserNameReference);
-        yield return new("Password", ReferenceExpression.Create($"{PasswordParameter}"));
-        yield return new("Uri", ConnectionStringExpression);
-        yield return new("HttpUri", ReferenceExpression.Create($"{HttpEndpoint.Property(EndpointProperty.Url)}"));
-    }
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
+        _root.ConnectionProperties(this);
 }

@@ -3,20 +3,20 @@ using Aspire.Hosting.Iggy;
 namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
-/// An Iggy stream, created on its <see cref="IggyResource"/> when the server is ready. Its connection string is the
+/// An Iggy stream, created on its <see cref="IIggyServerResource"/> when the server is ready. Its connection string is the
 /// server's own <c>iggy://user:password@host:port</c>; the stream's name travels as the connection property
 /// <c>Stream</c>, beside the server's.
 /// </summary>
 /// <param name="name">The resource name.</param>
 /// <param name="streamName">The stream's name on the server.</param>
 /// <param name="parent">The Iggy server.</param>
-public sealed class IggyStreamResource(string name, string streamName, IggyResource parent)
-    : Resource(name), IResourceWithParent<IggyResource>, IResourceWithConnectionString, IIggyEntityResource
+public sealed class IggyStreamResource(string name, string streamName, IIggyServerResource parent)
+    : Resource(name), IResourceWithParent<IIggyServerResource>, IResourceWithConnectionString, IIggyEntityResource
 {
     private readonly IggyEntityStatus _status = new();
 
     /// <summary>The Iggy server that holds this stream.</summary>
-    public IggyResource Parent { get; } = parent ?? throw new ArgumentNullException(nameof(parent));
+    public IIggyServerResource Parent { get; } = parent ?? throw new ArgumentNullException(nameof(parent));
 
     /// <summary>The stream's name on the Iggy server.</summary>
     public string StreamName { get; } = streamName;
@@ -24,7 +24,7 @@ public sealed class IggyStreamResource(string name, string streamName, IggyResou
     /// <summary>The server's connection string, unchanged, so any Iggy SDK can read it.</summary>
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent}");
 
-    IggyResource IIggyEntityResource.Server => Parent;
+    IIggyServerResource IIggyEntityResource.Server => Parent;
 
     IggyEntityStatus IIggyEntityResource.Status => _status;
 

@@ -42,7 +42,7 @@ public sealed class IggyTopicResource(string name, string topicName, IggyStreamR
     /// <summary>The server's connection string, unchanged, so any Iggy SDK can read it.</summary>
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create($"{Parent}");
 
-    IggyResource IIggyEntityResource.Server => Parent.Parent;
+    IIggyServerResource IIggyEntityResource.Server => Parent.Parent;
 
     IggyEntityStatus IIggyEntityResource.Status => _status;
 

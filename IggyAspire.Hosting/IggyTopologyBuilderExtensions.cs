@@ -16,10 +16,10 @@ public static class IggyTopologyBuilderExtensions
     /// Adds a stream to the Iggy server. It is created when the server becomes ready ("already exists" counts as
     /// created), and its health check turns Healthy only then, so <c>WaitFor(stream)</c> waits for it.
     /// </summary>
-    /// <param name="builder">The Iggy server.</param>
+    /// <param name="builder">The Iggy server: the container (<c>AddIggy</c>) or the test server (<c>AddIggyTestServer</c>).</param>
     /// <param name="name">The resource name; also the stream's name on the server unless <paramref name="iggyName"/> is given.</param>
     /// <param name="iggyName">The stream's name on the server, when it is not a valid resource name: 1 to 255 ASCII characters, not a number.</param>
-    public static IResourceBuilder<IggyStreamResource> AddStream(this IResourceBuilder<IggyResource> builder, [ResourceName] string name, string? iggyName = null)
+    public static IResourceBuilder<IggyStreamResource> AddStream(this IResourceBuilder<IIggyServerResource> builder, [ResourceName] string name, string? iggyName = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(name);

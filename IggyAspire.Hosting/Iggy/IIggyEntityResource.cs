@@ -6,7 +6,7 @@ namespace Aspire.Hosting.Iggy;
 internal interface IIggyEntityResource : IResource
 {
     /// <summary>The server that holds the entity.</summary>
-    IggyResource Server { get; }
+    IIggyServerResource Server { get; }
 
     IggyEntityStatus Status { get; }
 }

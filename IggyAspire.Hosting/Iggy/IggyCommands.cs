@@ -60,7 +60,8 @@ internal static partial class IggyCommands
         });
     }
 
-    public static IResourceBuilder<IggyResource> WithIggyServerCommands(this IResourceBuilder<IggyResource> builder)
+    public static IResourceBuilder<TServer> WithIggyServerCommands<TServer>(this IResourceBuilder<TServer> builder)
+        where TServer : IIggyServerResource
     {
         var server = builder.Resource;
         return builder.WithCommand(ServerStats, "Server stats", context => ServerStatsAsync(server, context), new CommandOptions
@@ -122,14 +123,14 @@ internal static partial class IggyCommands
         });
     }
 
-    private static Task<ExecuteCommandResult> ServerStatsAsync(IggyResource server, ExecuteCommandContext context) =>
+    private static Task<ExecuteCommandResult> ServerStatsAsync(IIggyServerResource server, ExecuteCommandContext context) =>
         RunAsync(server, server, context, async api =>
         {
             var stats = await api.GetStatsAsync(context.CancellationToken).ConfigureAwait(false);
             return CommandResults.Success($"Stats of '{server.Name}'.", IggyStatsSummary.ToMarkdown(stats), CommandResultFormat.Markdown, displayImmediately: true);
         });
 
-    private static async Task<ExecuteCommandResult> RunAsync(IggyResource server, IResource resource, ExecuteCommandContext context, Func<IggyHttpApi, Task<ExecuteCommandResult>> command)
+    private static async Task<ExecuteCommandResult> RunAsync(IIggyServerResource server, IResource resource, ExecuteCommandContext context, Func<IggyHttpApi, Task<ExecuteCommandResult>> command)
     {
         var logger = context.Services.GetRequiredService<ResourceLoggerService>().GetLogger(resource);
         try

@@ -5,10 +5,10 @@ namespace Aspire.Hosting.Iggy;
 /// <summary>Opens a logged-in <see cref="IggyHttpApi"/> on a running server's HTTP endpoint with its root credentials.</summary>
 internal static class IggyServerConnection
 {
-    public static async Task<(HttpClient Http, IggyHttpApi Api)> LogInAsync(IggyResource server, CancellationToken cancellationToken)
+    public static async Task<(HttpClient Http, IggyHttpApi Api)> LogInAsync(IIggyServerResource server, CancellationToken cancellationToken)
     {
         var userName = await server.UserNameReference.GetValueAsync(cancellationToken).ConfigureAwait(false)
-            ?? IggyResource.DefaultUserName;
+            ?? IggyRootCredentials.DefaultUserName;
         var password = await server.PasswordParameter.GetValueAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The password parameter of '{server.Name}' has no value.");
 

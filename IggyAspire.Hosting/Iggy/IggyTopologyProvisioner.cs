@@ -14,7 +14,16 @@ namespace Aspire.Hosting.Iggy;
 /// </summary>
 internal static partial class IggyTopologyProvisioner
 {
-    public static async Task ProvisionAsync(IggyResource server, IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>Creates the server's declared topology each time it becomes ready, as Aspire.Hosting.PostgreSQL creates its databases.</summary>
+    public static IResourceBuilder<TServer> WithTopologyProvisioning<TServer>(this IResourceBuilder<TServer> builder)
+        where TServer : IIggyServerResource
+    {
+        var server = builder.Resource;
+        builder.ApplicationBuilder.Eventing.Subscribe<ResourceReadyEvent>(server, (@event, ct) => ProvisionAsync(server, @event.Services, ct));
+        return builder;
+    }
+
+    public static async Task ProvisionAsync(IIggyServerResource server, IServiceProvider services, CancellationToken cancellationToken)
     {
         var model = services.GetRequiredService<DistributedApplicationModel>();
         var notifications = services.GetRequiredService<ResourceNotificationService>();
