@@ -14,6 +14,10 @@ public sealed class RunningAppFixture : IAsyncLifetime
     private EndToEndEnvironment? _environment;
     private IggyTestApp? _app;
 
+    /// <summary>What this machine runs the app on; skips the calling test when it cannot run it at all.</summary>
+    internal EndToEndEnvironment Environment =>
+        (_environment ?? throw new InvalidOperationException("The fixture was not initialized.")).Require();
+
     /// <summary>The running app; skips the calling test when this machine cannot run it.</summary>
     internal IggyTestApp App
     {

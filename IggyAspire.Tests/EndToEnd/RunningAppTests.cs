@@ -33,6 +33,27 @@ public sealed class RunningAppTests(RunningAppFixture fixture) : IClassFixture<R
     }
 
     [Fact(Timeout = EndToEndGroup.TestTimeout)]
+    public void The_dashboard_says_which_server_iggy_is()
+    {
+        var app = fixture.App;
+        var instance = Assert.Single(app.Instances[IggyTestApp.IggyName]);
+
+        Assert.True(app.App.ResourceNotifications.TryGetCurrentState(instance, out var current), $"Aspire has no state for {instance}.");
+        var properties = current.Snapshot.Properties.ToDictionary(p => p.Name, p => p.Value?.ToString());
+        if (fixture.Environment.OnTestServer)
+        {
+            Assert.Equal("IggyTestServer", current.Snapshot.ResourceType);
+            Assert.StartsWith("the IggyAspire test server, not Iggy", properties["iggy.server"], StringComparison.Ordinal);
+            Assert.All(current.Snapshot.Urls, url => Assert.EndsWith("(test server, not Iggy)", url.DisplayProperties.DisplayName, StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Equal("Container", current.Snapshot.ResourceType);
+            Assert.DoesNotContain("iggy.server", properties.Keys);
+        }
+    }
+
+    [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public async Task The_server_answers_ping_and_logs_in_the_root_user_with_the_generated_password_only()
     {
         var app = fixture.App;
@@ -50,6 +71,7 @@ public sealed class RunningAppTests(RunningAppFixture fixture) : IClassFixture<R
     [Fact(Timeout = EndToEndGroup.TestTimeout)]
     public async Task The_web_UI_is_served_at_ui_on_the_http_endpoint_as_the_dashboard_links_it()
     {
+        fixture.Environment.RequireContainer("the web UI at /ui");
         using var http = fixture.App.CreateIggyHttpClient();
 
         using var response = await http.GetAsync(new Uri("/ui", UriKind.Relative), TestContext.Current.CancellationToken);

@@ -15,6 +15,9 @@ namespace IggyAspire.Tests.EndToEnd;
 /// launch, receive the connection string, reach its connect step and then fail the documented way, visibly in its
 /// state and its log; none may crash before that.
 /// </summary>
+// In the end-to-end collection like every class that starts the AppHost: run beside another app, both apps' workers
+// take the same ports (their launch profiles), and the other app's stop of a consumer failed ("Failed to stop resource").
+[Collection(EndToEndGroup.Name)]
 public sealed class WorkersWithoutAServerTests
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);

@@ -12,9 +12,10 @@ namespace IggyAspire.Tests.EndToEnd.Harness;
 
 /// <summary>
 /// The whole AppHost (AppHost.cs: <c>iggy</c>, <c>producer</c>, <c>consumer</c> with two replicas) started under
-/// Aspire.Hosting.Testing and healthy, with a watch on every worker instance's log. Only one change is made to the
-/// model: iggy's data volume gets a fresh name per app (removed again on dispose), so no run sees another run's
-/// streams, offsets or root password.
+/// Aspire.Hosting.Testing and healthy, with a watch on every worker instance's log. With a container runtime, iggy is
+/// the apache/iggy container and one change is made to the model: its data volume gets a fresh name per app (removed
+/// again on dispose), so no run sees another run's streams, offsets or root password. Without one, the AppHost runs in
+/// its <c>test-server</c> mode: iggy is the in-memory test server, which starts empty every time.
 /// </summary>
 internal sealed class IggyTestApp : IAsyncDisposable
 {
@@ -34,6 +35,9 @@ internal sealed class IggyTestApp : IAsyncDisposable
     private readonly IDistributedApplicationTestingBuilder _builder;
     private readonly string? _containerRuntime;
     private WorkerLogWatch? _logs;
+
+    /// <summary>The AppHost's switch to its test-server mode, as the <c>test-server</c> launch profile sets it.</summary>
+    private const string TestServerSwitch = "--IggyAspire:Server=test-server";
 
     private IggyTestApp(IDistributedApplicationTestingBuilder builder, DistributedApplication app, string? containerRuntime, string dataVolume, TopologyOptions topology)
     {
@@ -63,11 +67,12 @@ internal sealed class IggyTestApp : IAsyncDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(StartTimeout);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(deadline.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(environment.OnTestServer ? [TestServerSwitch] : [], deadline.Token);
         IggyTestApp? testApp = null;
         try
         {
-            var dataVolume = UseFreshDataVolume(builder);
+            var dataVolume = environment.OnTestServer ? string.Empty : UseFreshDataVolume(builder);
+            ExportNoTelemetry(builder);
             var topology = DeclaredTopology(builder);
 
             testApp = new IggyTestApp(builder, await builder.BuildAsync(deadline.Token), environment.ContainerRuntime, dataVolume, topology);
@@ -158,6 +163,18 @@ internal sealed class IggyTestApp : IAsyncDisposable
             Partitions = (uint)topic.Partitions,
             ConsumerGroup = group.ConsumerGroupName,
         };
+    }
+
+    // Aspire.Hosting.Testing runs no dashboard, yet gives every project the dashboard's OTLP endpoint
+    // (http://localhost:4317), where nothing listens: on SIGTERM each worker's OpenTelemetry providers then retry their
+    // last export until their timeouts, so a Stop took 11 s or more and Aspire gave up on it after about 15 s ("Failed
+    // to stop resource"). Without the endpoint, ServiceDefaults adds no exporter; spans and trace ids stay as they are.
+    private static void ExportNoTelemetry(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(context => context.EnvironmentVariables.Remove("OTEL_EXPORTER_OTLP_ENDPOINT")));
+        }
     }
 
     private static string UseFreshDataVolume(IDistributedApplicationTestingBuilder builder)
