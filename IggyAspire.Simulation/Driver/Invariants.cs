@@ -82,6 +82,28 @@ internal static class Invariants
         }
     }
 
+    /// <summary>
+    /// The producer skips no id: every id up to the highest acknowledged one was acknowledged or is in the log. A send
+    /// that failed is sent again with the same ids; only a producer killed mid-send may leave ids that were appended but
+    /// never acknowledged, and its successor continues after the highest id in the log.
+    /// </summary>
+    public static IEnumerable<string> UnacknowledgedGaps(IReadOnlyCollection<long> acknowledged, SimulatedTopic topic)
+    {
+        if (acknowledged.Count == 0)
+        {
+            yield break;
+        }
+
+        var inLog = topic.Partitions.SelectMany(partition => partition.Log).Select(message => (long)message.Id).ToHashSet();
+        for (var id = 1L; id <= acknowledged.Max(); id++)
+        {
+            if (!acknowledged.Contains(id) && !inLog.Contains(id))
+            {
+                yield return $"id {id} was skipped: below the highest acknowledged id, neither acknowledged nor in the log";
+            }
+        }
+    }
+
     /// <summary>A restarted producer continues after the highest id in the topic: no id is in the log from two producer instances.</summary>
     public static IEnumerable<string> ReusedIds(SimulatedTopic topic) =>
         topic.Partitions

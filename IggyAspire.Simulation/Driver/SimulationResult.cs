@@ -42,6 +42,9 @@ internal sealed record SimulationResult
 
     public required int UnknownOutcomeSends { get; init; }
 
+    /// <summary>Send calls that failed to the producer (the connection broke, and again on the SDK's replay): it sends those ids again.</summary>
+    public required int FailedSends { get; init; }
+
     public required int InjectedCallFailures { get; init; }
 
     /// <summary>Simulated time from start until every message was processed and committed (or the run gave up).</summary>

@@ -389,6 +389,8 @@ internal sealed class SimulationRun : IDisposable
             .Select(pair => $"{pair.Key.Instance} as client {pair.Key.Session} (a session a drop or a restart ended, or still open) redelivered {pair.Value} messages, more than one poll batch ({_options.ConsumerBatchSize})"));
         violations.AddRange(Invariants.OrderViolations(processed).Take(10));
         violations.AddRange(Invariants.ReusedIds(topic).Take(10));
+        violations.AddRange(Invariants.UnacknowledgedGaps(_calls.Acknowledged, topic).Take(10));
+        violations.AddRange(_calls.StoresByNonOwners.Take(10));
         violations.AddRange(lagViolations);
         if (_calls.CallsOffTheDriverThread > 0)
         {
@@ -418,6 +420,7 @@ internal sealed class SimulationRun : IDisposable
             ServerRestarts = _server.Restarts,
             ServerRestartsSurvived = _acknowledgedAtRestart.Count(before => before < _calls.Acknowledged.Count),
             UnknownOutcomeSends = _calls.UnknownOutcomeSends,
+            FailedSends = _calls.FailedSends,
             InjectedCallFailures = _calls.Failures.Values.Sum(),
             SimulatedTime = finishedAt,
             Fingerprint = _calls.Fingerprint,

@@ -63,7 +63,17 @@ internal sealed class CallLog(int driverThreadId)
         }
     }
 
+    /// <summary>Stores the server accepted from a member that neither owned nor was giving up the partition.</summary>
+    public List<string> StoresByNonOwners { get; } = [];
+
+    public void StoredByNonOwner(string what) => StoresByNonOwners.Add(what);
+
     public void Failed(string what) => Failures[what] = Failures.GetValueOrDefault(what) + 1;
 
     public void UnknownOutcome() => UnknownOutcomeSends++;
+
+    /// <summary>Send calls that failed to the producer: the connection broke, and again on the SDK's replay.</summary>
+    public int FailedSends { get; private set; }
+
+    public void SendFailed() => FailedSends++;
 }

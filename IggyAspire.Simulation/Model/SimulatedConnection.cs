@@ -7,14 +7,20 @@ namespace IggyAspire.Simulation.Model;
 
 /// <summary>
 /// One client's connection to the <see cref="SimulatedIggyServer"/>, as the core sees it through
-/// <see cref="IIggyTransport"/>. Each call takes a request leg and an answer leg on the clock, and the fault schedule
-/// may lose either: a lost request changed nothing, a lost answer leaves the caller not knowing. A connection the
-/// server closed (a drop, a restart) fails the call in flight and connects again as a new client on the next call,
-/// as Apache.Iggy reconnects; the group membership stays behind with the old client. A killed connection is a crashed
-/// process: its calls never complete.
+/// <see cref="IIggyTransport"/>, with Apache.Iggy's TCP behaviour. Each call takes a request leg and an answer leg on
+/// the clock. As on TCP, a request or an answer is lost only with the connection (the fault schedule breaks it before
+/// or after the server applied the request, or the server closed it: a drop, a restart); the server then deletes the
+/// client with its group membership, and the connection reconnects, logs in as a new client and sends the request once
+/// more, which fails the call only if it breaks again. A killed connection is a crashed process: its calls never
+/// complete.
 /// </summary>
 internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvider clock, FaultSchedule faults, CallLog log, string owner) : IIggyTransport
 {
+    // IggyClientConfiguration.Reconnection: InitialDelay 1 s, MaxDelay 10 s; ReconnectionSettings.WaitAfterReconnect 1 s.
+    private static readonly TimeSpan ReconnectInitialDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReconnectMaxDelay = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan WaitAfterReconnect = TimeSpan.FromSeconds(1);
+
     private long? _clientId;
     private bool _killed;
 
@@ -75,9 +81,24 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
     public Task StoreOffsetAsync(string stream, string topic, string group, uint partitionId, ulong offset, CancellationToken cancellationToken) =>
         CallAsync(TransportOperation.StoreOffset, clientId =>
         {
+            var owned = Owns(clientId, stream, topic, group, (int)partitionId);
             server.StoreOffset(clientId, stream, topic, group, partitionId, offset);
+            if (!owned)
+            {
+                log.StoredByNonOwner($"client {clientId} ({owner}) stored offset {offset} of partition {partitionId}, which its member did not own");
+            }
+
             return true;
         }, cancellationToken, $"partition {partitionId} offset {offset}");
+
+    /// <summary>
+    /// Whether the client's member owns the partition or is giving it up (server 0.8.0 accepts a store for either:
+    /// metadata/reader.rs:343-355), read from the group's state, apart from the model's own check.
+    /// </summary>
+    private bool Owns(long clientId, string stream, string topic, string group, int partitionId) =>
+        server.Inspect(stream, topic).Groups.TryGetValue(group, out var found)
+        && found.FindByClient(clientId)?.Member is { } member
+        && (member.Partitions.Contains(partitionId) || member.PendingRevocations.Exists(revocation => revocation.PartitionId == partitionId));
 
     public Task<IReadOnlyList<GroupMember>> GetGroupMembersAsync(string stream, string topic, string group, CancellationToken cancellationToken) =>
         CallAsync<IReadOnlyList<GroupMember>>(TransportOperation.GetGroupMembers, _ => server.GetGroup(stream, topic, group) is { } view
@@ -126,19 +147,92 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
         }
 
         var clientId = Session();
-        var fault = faults.Next(operation);
-        await ClockDelay.WaitAsync(clock, faults.Latency(), cancellationToken).ConfigureAwait(false);
-        if (_killed)
+        var first = await AttemptAsync(operation, apply, clientId, faults.Next(operation), arguments, cancellationToken).ConfigureAwait(false);
+        if (first.Answered)
+        {
+            return Answer(operation, first, clientId, arguments);
+        }
+
+        // TCP loses a request or an answer only with its connection. The server then deletes the client, which leaves
+        // its groups (shard/system/clients.rs:35-80); Apache.Iggy reconnects, logs in again and sends the same request
+        // once more on the new session (TcpMessageStream.cs SendWithResponseAsync, HandleReconnectionAsync). A replayed
+        // poll or store meets a client that is no member (5006); a replayed send is appended again if the first was.
+        Drop();
+        if (operation == TransportOperation.Send && first.Applied && first.Refused is null)
+        {
+            log.UnknownOutcome();
+        }
+
+        if (await ReconnectAsync(cancellationToken).ConfigureAwait(false) is not { } replayClient)
         {
             return await Never<T>().ConfigureAwait(false);
         }
 
+        var replay = await AttemptAsync(operation, apply, replayClient, faults.Next(operation), arguments, cancellationToken).ConfigureAwait(false);
+        if (replay.Answered)
+        {
+            return Answer(operation, replay, replayClient, arguments is null ? "(replayed)" : $"{arguments} (replayed)");
+        }
+
+        // The replay's own connection broke too: the SDK does not reconnect twice within one call.
+        Drop();
+        if (operation == TransportOperation.Send && replay.Applied && replay.Refused is null)
+        {
+            log.UnknownOutcome();
+        }
+
+        if (operation == TransportOperation.Send)
+        {
+            log.SendFailed();
+        }
+
+        throw new IOException($"{operation}: connection broken, and again on the replay (injected)");
+    }
+
+    /// <summary>
+    /// Apache.Iggy's reconnect as IggyAspire.Client configures it (IggyClientConfiguration.Reconnection): wait
+    /// InitialDelay (TcpMessageStream.ConnectAsync), try to connect until the server is up, each retry waiting twice
+    /// as long up to MaxDelay (TryEstablishConnectionAsync, MaxRetries 0: no limit), log in (AutoLoginSettings), then
+    /// wait WaitAfterReconnect (HandleReconnectionAsync) before the replay. Null when the process was killed meanwhile.
+    /// </summary>
+    private async Task<long?> ReconnectAsync(CancellationToken cancellationToken)
+    {
+        var delay = ReconnectInitialDelay;
+        await ClockDelay.WaitAsync(clock, delay, cancellationToken).ConfigureAwait(false);
+        while (!_killed && !server.IsUp)
+        {
+            delay = delay * 2 < ReconnectMaxDelay ? delay * 2 : ReconnectMaxDelay;
+            await ClockDelay.WaitAsync(clock, delay, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_killed)
+        {
+            return null;
+        }
+
+        var clientId = Session();
+        await ClockDelay.WaitAsync(clock, WaitAfterReconnect, cancellationToken).ConfigureAwait(false);
+        return _killed ? null : clientId;
+    }
+
+    /// <summary>
+    /// One request on <paramref name="clientId"/>'s connection: its request leg, the server applying it, its answer
+    /// leg. A fault, or a connection the server closed meanwhile, breaks the connection before or after applying.
+    /// </summary>
+    private async Task<Attempt<T>> AttemptAsync<T>(TransportOperation operation, Func<long, T> apply, long clientId, FaultKind fault, string? arguments, CancellationToken cancellationToken)
+    {
+        await ClockDelay.WaitAsync(clock, faults.Latency(), cancellationToken).ConfigureAwait(false);
+        if (_killed)
+        {
+            return await Never<Attempt<T>>().ConfigureAwait(false);
+        }
+
         if (fault == FaultKind.FailBeforeApplying || !server.IsConnected(clientId))
         {
-            var reason = fault == FaultKind.FailBeforeApplying ? "request lost" : "connection closed";
+            var reason = fault == FaultKind.FailBeforeApplying ? "request lost, connection broken" : "connection closed";
             Record(operation, reason, clientId, arguments);
             log.Failed($"{operation}: {reason}");
-            throw new IOException($"{operation}: {reason} (injected)");
+            return new Attempt<T>(Answered: false, Applied: false, default!, null);
         }
 
         T result;
@@ -156,30 +250,30 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
         await ClockDelay.WaitAsync(clock, faults.Latency(), cancellationToken).ConfigureAwait(false);
         if (_killed)
         {
-            return await Never<T>().ConfigureAwait(false);
+            return await Never<Attempt<T>>().ConfigureAwait(false);
         }
 
         if (fault == FaultKind.FailAfterApplying || !server.IsConnected(clientId))
         {
-            var reason = fault == FaultKind.FailAfterApplying ? "answer lost" : "connection closed after applying";
+            var reason = fault == FaultKind.FailAfterApplying ? "answer lost, connection broken" : "connection closed after applying";
             Record(operation, reason, clientId, TracedOutcome(arguments, result));
             log.Failed($"{operation}: {reason}");
-            if (operation == TransportOperation.Send && refused is null)
-            {
-                log.UnknownOutcome();
-            }
-
-            throw new IOException($"{operation}: {reason} (injected)");
+            return new Attempt<T>(Answered: false, Applied: true, result, refused);
         }
 
-        if (refused is not null)
+        return new Attempt<T>(Answered: true, Applied: true, result, refused);
+    }
+
+    private T Answer<T>(TransportOperation operation, Attempt<T> attempt, long clientId, string? arguments)
+    {
+        if (attempt.Refused is { } refused)
         {
             Record(operation, $"status {refused.StatusCode}", clientId, arguments);
             throw refused;
         }
 
-        Record(operation, result is PolledBatch batch ? $"partition {batch.PartitionId}, {batch.Messages.Count} messages" : "ok", clientId, TracedOutcome(arguments, result));
-        return result;
+        Record(operation, attempt.Result is PolledBatch batch ? $"partition {batch.PartitionId}, {batch.Messages.Count} messages" : "ok", clientId, TracedOutcome(arguments, attempt.Result));
+        return attempt.Result;
     }
 
     /// <summary>The current client, connecting as a new one when the server closed the last (Apache.Iggy's reconnect).</summary>
@@ -206,4 +300,10 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
             : arguments;
 
     private static Task<T> Never<T>() => new TaskCompletionSource<T>().Task;
+
+    /// <param name="Answered">An answer came back.</param>
+    /// <param name="Applied">The server applied the request (whether or not its answer came back).</param>
+    /// <param name="Result">What the server answered, unless it refused.</param>
+    /// <param name="Refused">The server's refusal, or null.</param>
+    private readonly record struct Attempt<T>(bool Answered, bool Applied, T Result, IggyStatusException? Refused);
 }

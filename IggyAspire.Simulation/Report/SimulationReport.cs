@@ -58,6 +58,7 @@ internal sealed class SimulationReport
         output.WriteLine(Line("server restarts", _results.Sum(result => result.ServerRestarts)));
         output.WriteLine(Line("server restarts survived (producer resumed)", _results.Sum(result => result.ServerRestartsSurvived)));
         output.WriteLine(Line("unknown-outcome sends", _results.Sum(result => result.UnknownOutcomeSends)));
+        output.WriteLine(Line("send calls failed (replay broke too)", _results.Sum(result => result.FailedSends)));
         output.WriteLine(Line("injected call failures", _results.Sum(result => result.InjectedCallFailures)));
         output.WriteLine(Line("simulated time (mean per seed)", TimeSpan.FromTicks((long)_results.Average(result => result.SimulatedTime.Ticks)).ToString(@"hh\:mm\:ss\.f", CultureInfo.InvariantCulture)));
         output.WriteLine(Line("wall time", wallTime.ToString(@"mm\:ss\.f", CultureInfo.InvariantCulture)));
