@@ -110,8 +110,23 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
             ? view.Partitions.Select(partition => new PartitionState(partition.Id, partition.CurrentOffset, partition.MessagesCount)).ToList()
             : [], cancellationToken);
 
+    /// <summary>
+    /// As the wire answers it: server 0.8.0's handler answers an empty OK both when nothing is stored and when the
+    /// lookup fails, for an unknown group or partition (get_consumer_offset_handler.rs:60-71), and Apache.Iggy reads an
+    /// empty answer as null (TcpMessageStream.cs:345-360); so does the test server's TCP front end.
+    /// </summary>
     public Task<ulong?> GetStoredOffsetAsync(string stream, string topic, string group, uint partitionId, CancellationToken cancellationToken) =>
-        CallAsync(TransportOperation.GetStoredOffset, clientId => server.GetOffsets(clientId, stream, topic, group, partitionId)?.StoredOffset, cancellationToken);
+        CallAsync(TransportOperation.GetStoredOffset, clientId =>
+        {
+            try
+            {
+                return server.GetOffsets(clientId, stream, topic, group, partitionId)?.StoredOffset;
+            }
+            catch (IggyStatusException)
+            {
+                return null;
+            }
+        }, cancellationToken);
 
     public Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, CancellationToken cancellationToken) =>
         CallAsync(TransportOperation.ReadLastMessages, clientId => server.ReadLastMessages(clientId, stream, topic), cancellationToken);
