@@ -22,7 +22,7 @@ public sealed class SimulatedIggyServerTests : IDisposable
         _server.CreateConsumerGroup(Stream, Topic, Group);
     }
 
-    public void Dispose() => _server.RevocationChecker.Dispose();
+    public void Dispose() => _server.DisposeTimers();
 
     [Fact]
     public void A_balanced_send_puts_each_whole_batch_in_the_next_partition_round_robin()
@@ -34,6 +34,69 @@ public sealed class SimulatedIggyServerTests : IDisposable
         Assert.Equal([0, 1, 2, 0], partitions);
         Assert.Equal([0UL, 1UL], _server.Inspect(Stream, Topic).Partitions[0].Log.Take(2).Select(message => message.Offset));
         Assert.Equal(4, _server.Inspect(Stream, Topic).Partitions[0].Log.Count);
+    }
+
+    [Fact]
+    public void A_crash_loses_what_was_not_saved_and_clamps_stored_offsets_to_what_was_recovered()
+    {
+        var client = _server.Connect();
+        _server.JoinConsumerGroup(client, Stream, Topic, Group);
+        for (var i = 0; i < SimulatedIggyServer.MessagesRequiredToSave; i++)
+        {
+            _server.Append(client, Stream, Topic, Batch(i, 1), "p");
+        }
+
+        // 1024 balanced single sends: 342, 341 and 341 per partition, each below the threshold until the saver runs.
+        _clock.Advance(SimulatedIggyServer.MessageSaverInterval);
+        _server.Append(client, Stream, Topic, Batch(5000, 1), "p");
+        _server.StoreOffset(client, Stream, Topic, Group, 0, 341);
+        var partition1 = _server.Inspect(Stream, Topic).Partitions[1];
+        _server.StoreOffset(client, Stream, Topic, Group, 1, partition1.CurrentOffset);
+
+        var lost = _server.Crash();
+        _server.Start();
+
+        // Saved by the saver: everything before it; lost: the one send after it, partition 1's offset 341, whose stored
+        // offset is clamped to the 340 recovered; partition 0 keeps its 342 messages and its stored 341.
+        Assert.Equal([(UInt128)5000], lost);
+        Assert.Equal((342, 341), (_server.Inspect(Stream, Topic).Partitions[0].Log.Count, partition1.Log.Count));
+        Assert.Equal(340UL, partition1.StoredOffsets[Group]);
+        Assert.Equal(341UL, _server.Inspect(Stream, Topic).Partitions[0].StoredOffsets[Group]);
+        Assert.False(_server.IsConnected(client));
+    }
+
+    [Fact]
+    public void A_partition_saves_at_1024_unsaved_messages_and_a_graceful_stop_saves_the_rest()
+    {
+        var client = _server.Connect();
+        _server.Append(client, Stream, Topic, Batch(0, SimulatedIggyServer.MessagesRequiredToSave), "p");
+        _server.Append(client, Stream, Topic, Batch(2000, 5), "p");
+
+        Assert.Equal((1024, 0), (_server.Inspect(Stream, Topic).Partitions[0].Saved, _server.Inspect(Stream, Topic).Partitions[1].Saved));
+        _server.Stop();
+        _server.Start();
+        Assert.Empty(_server.Crash());
+        Assert.Equal(5, _server.Inspect(Stream, Topic).Partitions[1].Log.Count);
+    }
+
+    [Fact]
+    public void After_a_crash_that_recovered_nothing_the_next_message_at_offset_0_is_skipped()
+    {
+        var client = _server.Connect();
+        _server.JoinConsumerGroup(client, Stream, Topic, Group);
+        _server.Append(client, Stream, Topic, Batch(0, 3), "p");
+        _server.StoreOffset(client, Stream, Topic, Group, 0, 2);
+
+        _server.Crash();
+        _server.Start();
+        var consumer = _server.Connect();
+        _server.JoinConsumerGroup(consumer, Stream, Topic, Group);
+        _server.Append(consumer, Stream, Topic, Batch(10, 2), "p");
+
+        // Stored 2 clamped to 0 (the empty partition's offset): Next starts at 1 and never returns offset 0 (id 10).
+        var polled = _server.PollNext(consumer, Stream, Topic, Group, 10);
+        Assert.Equal(0U, polled.PartitionId);
+        Assert.Equal([(UInt128)11], polled.Messages.Select(message => message.Id));
     }
 
     [Fact]

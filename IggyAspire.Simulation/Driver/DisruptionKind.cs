@@ -6,5 +6,8 @@ internal enum DisruptionKind
     KillConsumer,
     KillProducer,
     RestartServer,
+
+    /// <summary>The server process killed and started again: what it had not saved is lost.</summary>
+    CrashServer,
     DropConnection,
 }

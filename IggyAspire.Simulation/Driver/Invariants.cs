@@ -21,11 +21,11 @@ internal static class Invariants
     /// </summary>
     public static IReadOnlyDictionary<(string Instance, long Session), int> DuplicatesPerSession(IReadOnlyList<ProcessedMessage> processed)
     {
-        var lastProcessing = new Dictionary<(uint, ulong), ProcessedMessage>();
-        var reprocessedAfter = new Dictionary<(string, long), HashSet<(uint, ulong)>>();
+        var lastProcessing = new Dictionary<(uint, ulong, long), ProcessedMessage>();
+        var reprocessedAfter = new Dictionary<(string, long), HashSet<(uint, ulong, long)>>();
         foreach (var message in processed)
         {
-            var entry = (message.PartitionId, message.Offset);
+            var entry = Entry(message);
             if (lastProcessing.TryGetValue(entry, out var previous) && (previous.Instance, previous.Session) != (message.Instance, message.Session))
             {
                 if (!reprocessedAfter.TryGetValue((previous.Instance, previous.Session), out var entries))
@@ -49,7 +49,13 @@ internal static class Invariants
 
     /// <summary>Processings of a log entry beyond its first.</summary>
     public static int RedeliveryDuplicates(IEnumerable<ProcessedMessage> processed) =>
-        processed.GroupBy(message => (message.PartitionId, message.Offset)).Sum(entry => entry.Count() - 1);
+        processed.GroupBy(Entry).Sum(entry => entry.Count() - 1);
+
+    /// <summary>
+    /// A log entry: its partition and offset, and its id, since after a server crash a later message takes the offset of
+    /// one the crash lost.
+    /// </summary>
+    private static (uint PartitionId, ulong Offset, long MessageId) Entry(ProcessedMessage message) => (message.PartitionId, message.Offset, message.MessageId);
 
     /// <summary>Log entries of one id beyond the first that were processed: an unknown-outcome send appended twice.</summary>
     public static int UnknownOutcomeDuplicates(IEnumerable<ProcessedMessage> processed) =>

@@ -18,6 +18,9 @@ internal sealed record SimulationOptions
 
     public int ServerRestarts { get; init; } = 1;
 
+    /// <summary>Server crashes (the process killed, then started again), beside the graceful restarts.</summary>
+    public int ServerCrashes { get; init; }
+
     /// <summary>Connections (of any worker) the server closes; the worker reconnects as a new client.</summary>
     public int ConnectionDrops { get; init; } = 2;
 

@@ -14,8 +14,13 @@ internal sealed record SimulationResult
     /// <summary>Distinct ids the consumers processed.</summary>
     public required int ProcessedUnique { get; init; }
 
-    /// <summary>Acknowledged ids no consumer processed.</summary>
+    /// <summary>Acknowledged ids no consumer processed, except those a server crash took before they were saved.</summary>
     public required int Lost { get; init; }
+
+    /// <summary>Acknowledged ids no consumer processed that a server crash took from the log before they were saved.</summary>
+    public required int LostInCrashes { get; init; }
+
+    public required int ServerCrashes { get; init; }
 
     /// <summary>Processings beyond the first, per id: <see cref="RedeliveryDuplicates"/> + <see cref="UnknownOutcomeDuplicates"/>.</summary>
     public required int Duplicates { get; init; }

@@ -8,10 +8,11 @@ namespace IggyAspire.Simulation;
 internal sealed record ReportOptions(int FirstSeed, int Seeds, SimulationOptions Run)
 {
     public const string Usage =
-        "Usage: dotnet run --project IggyAspire.Simulation -- [--messages N] [--kills N] [--restarts N] [--producer-kills N] [--drops N] [--seeds N] [--seed S] [--trace]\n" +
+        "Usage: dotnet run --project IggyAspire.Simulation -- [--messages N] [--kills N] [--restarts N] [--crashes N] [--producer-kills N] [--drops N] [--seeds N] [--seed S] [--trace]\n" +
         "  --messages        acknowledged ids per run before production stops (default 300)\n" +
         "  --kills           consumer kills per run (default 2)\n" +
         "  --restarts        server restarts per run (default 1)\n" +
+        "  --crashes         server crashes per run: killed, unsaved messages lost (default 0)\n" +
         "  --producer-kills  producer kills per run (default 1)\n" +
         "  --drops           dropped connections per run (default 2)\n" +
         "  --seeds           how many consecutive seeds to run (default 1)\n" +
@@ -26,6 +27,7 @@ internal sealed record ReportOptions(int FirstSeed, int Seeds, SimulationOptions
             ["--messages"] = 300,
             ["--kills"] = 2,
             ["--restarts"] = 1,
+            ["--crashes"] = 0,
             ["--producer-kills"] = 1,
             ["--drops"] = 2,
             ["--seeds"] = 1,
@@ -61,6 +63,7 @@ internal sealed record ReportOptions(int FirstSeed, int Seeds, SimulationOptions
             Messages = values["--messages"],
             ConsumerKills = values["--kills"],
             ServerRestarts = values["--restarts"],
+            ServerCrashes = values["--crashes"],
             ProducerKills = values["--producer-kills"],
             ConnectionDrops = values["--drops"],
             Trace = trace,

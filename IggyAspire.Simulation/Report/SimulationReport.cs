@@ -41,13 +41,14 @@ internal sealed class SimulationReport
         var run = Options.Run;
         string Line(string name, object value) => string.Create(CultureInfo.InvariantCulture, $"  {name,-44} {value}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Simulation of Iggy 0.8.0: seeds {Options.FirstSeed}..{Options.FirstSeed + Options.Seeds - 1}, {run.Messages} messages, {run.ConsumerKills} consumer kills, {run.ProducerKills} producer kills, {run.ServerRestarts} server restarts, {run.ConnectionDrops} dropped connections per seed"));
+            $"Simulation of Iggy 0.8.0: seeds {Options.FirstSeed}..{Options.FirstSeed + Options.Seeds - 1}, {run.Messages} messages, {run.ConsumerKills} consumer kills, {run.ProducerKills} producer kills, {run.ServerRestarts} server restarts, {run.ServerCrashes} server crashes, {run.ConnectionDrops} dropped connections per seed"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  ({run.Partitions} partitions, producer {run.ProducerBatchSize} per {run.ProducerInterval.TotalMilliseconds} ms, 2 consumers polling {run.ConsumerBatchSize} per {run.PollInterval.TotalMilliseconds} ms; totals over all seeds)"));
         output.WriteLine(Line("sent (distinct ids)", _results.Sum(result => result.Sent)));
         output.WriteLine(Line("acknowledged", _results.Sum(result => result.Acknowledged)));
         output.WriteLine(Line("processed (unique)", _results.Sum(result => result.ProcessedUnique)));
         output.WriteLine(Line("lost (acknowledged, never processed)", _results.Sum(result => result.Lost)));
+        output.WriteLine(Line("lost in crashes (acknowledged, not saved)", _results.Sum(result => result.LostInCrashes)));
         output.WriteLine(Line("duplicates (total)", _results.Sum(result => result.Duplicates)));
         output.WriteLine(Line("  from redelivery (batch not committed)", _results.Sum(result => result.RedeliveryDuplicates)));
         output.WriteLine(Line("  from unknown-outcome sends", _results.Sum(result => result.UnknownOutcomeDuplicates)));
@@ -57,6 +58,7 @@ internal sealed class SimulationReport
         output.WriteLine(Line("producer kills", _results.Sum(result => result.ProducerKills)));
         output.WriteLine(Line("server restarts", _results.Sum(result => result.ServerRestarts)));
         output.WriteLine(Line("server restarts survived (producer resumed)", _results.Sum(result => result.ServerRestartsSurvived)));
+        output.WriteLine(Line("server crashes", _results.Sum(result => result.ServerCrashes)));
         output.WriteLine(Line("unknown-outcome sends", _results.Sum(result => result.UnknownOutcomeSends)));
         output.WriteLine(Line("send calls failed (replay broke too)", _results.Sum(result => result.FailedSends)));
         output.WriteLine(Line("injected call failures", _results.Sum(result => result.InjectedCallFailures)));

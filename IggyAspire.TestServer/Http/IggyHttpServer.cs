@@ -158,11 +158,7 @@ internal sealed class IggyHttpServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
         if (_ownsModel)
         {
-            await Model.RevocationChecker.DisposeAsync().ConfigureAwait(false);
-            if (Model.HeartbeatVerifier is { } heartbeatVerifier)
-            {
-                await heartbeatVerifier.DisposeAsync().ConfigureAwait(false);
-            }
+            await Model.DisposeTimersAsync().ConfigureAwait(false);
         }
     }
 

@@ -54,6 +54,14 @@ internal sealed class SimulatedIggyServer
                 ForceTimedOutRevocations();
             }
         }, null, RebalancingCheckInterval, RebalancingCheckInterval);
+        // message_saver.rs: every interval (config.toml:286, 30 s) the unsaved messages of every partition are written.
+        MessageSaver = clock.CreateTimer(_ =>
+        {
+            lock (Gate)
+            {
+                SaveAll();
+            }
+        }, null, MessageSaverInterval, MessageSaverInterval);
         if (heartbeatInterval is { } interval)
         {
             if (interval <= TimeSpan.Zero)
@@ -102,6 +110,37 @@ internal sealed class SimulatedIggyServer
 
     /// <summary>Kept so the timer lives as long as the server.</summary>
     public ITimer RevocationChecker { get; }
+
+    /// <summary>The periodic save of unsaved messages (<see cref="MessageSaverInterval"/>).</summary>
+    public ITimer MessageSaver { get; }
+
+    /// <summary>config.toml:476 <c>messages_required_to_save = 1024</c>: a partition writes its journal at this many unsaved messages.</summary>
+    public const int MessagesRequiredToSave = 1024;
+
+    /// <summary>config.toml:481 <c>size_of_messages_required_to_save = "1 MiB"</c>: or at this many unsaved bytes.</summary>
+    public const ulong SizeOfMessagesRequiredToSave = 1UL << 20;
+
+    /// <summary>config.toml:286 <c>[message_saver] interval = "30 s"</c>.</summary>
+    public static readonly TimeSpan MessageSaverInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>Disposes the model's periodic tasks (revocation check, message saver, heartbeat check).</summary>
+    public async ValueTask DisposeTimersAsync()
+    {
+        await RevocationChecker.DisposeAsync().ConfigureAwait(false);
+        await MessageSaver.DisposeAsync().ConfigureAwait(false);
+        if (HeartbeatVerifier is { } heartbeatVerifier)
+        {
+            await heartbeatVerifier.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc cref="DisposeTimersAsync"/>
+    public void DisposeTimers()
+    {
+        RevocationChecker.Dispose();
+        MessageSaver.Dispose();
+        HeartbeatVerifier?.Dispose();
+    }
 
     public bool IsUp { get; private set; } = true;
 
@@ -154,6 +193,7 @@ internal sealed class SimulatedIggyServer
     /// </summary>
     public void Stop()
     {
+        SaveAll();
         IsUp = false;
         _clients.Clear();
         _authenticated.Clear();
@@ -173,6 +213,46 @@ internal sealed class SimulatedIggyServer
                 partition.LastPolledOffsets.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// A crash (the process killed): what each partition had not saved is gone, since an append is acknowledged from
+    /// the in-memory journal (send_messages_handler.rs:200-202; saved at <see cref="MessagesRequiredToSave"/>,
+    /// <see cref="SizeOfMessagesRequiredToSave"/> or by the <see cref="MessageSaver"/>: shard/system/messages.rs:406-439),
+    /// while a stored offset was written at once (consumer_offsets.rs:56-69, storage.rs:147-161). At start a stored
+    /// offset past the recovered log is clamped to the partition's offset (shard/mod.rs:305-367), so new messages, which
+    /// take the lost ones' offsets, are polled after it; in a partition with nothing recovered the clamp is 0 and the
+    /// next message, at offset 0, is skipped. Then as <see cref="Stop"/>, but nothing more is saved.
+    /// </summary>
+    /// <returns>The ids of the messages the crash lost.</returns>
+    public IReadOnlyList<UInt128> Crash()
+    {
+        var lost = new List<UInt128>();
+        foreach (var (stream, topics) in _streams)
+        {
+            foreach (var topic in topics.Values)
+            {
+                foreach (var partition in topic.Partitions)
+                {
+                    foreach (var message in partition.Log.Skip(partition.Saved))
+                    {
+                        lost.Add(message.Id);
+                        _streamStats[stream].MessagesCount--;
+                        _streamStats[stream].SizeBytes -= SizeOf(message);
+                    }
+
+                    partition.Log.RemoveRange(partition.Saved, partition.Log.Count - partition.Saved);
+                    partition.UnsavedBytes = 0;
+                    foreach (var group in partition.StoredOffsets.Keys.ToList())
+                    {
+                        partition.StoredOffsets[group] = Math.Min(partition.StoredOffsets[group], partition.CurrentOffset);
+                    }
+                }
+            }
+        }
+
+        Stop();
+        return lost;
     }
 
     public void Start()
@@ -460,6 +540,7 @@ internal sealed class SimulatedIggyServer
         {
             partition.StoredOffsets.Clear();
             partition.Log.Clear();
+            (partition.Saved, partition.UnsavedBytes) = (0, 0);
         }
 
         var stats = _streamStats[stream];
@@ -600,6 +681,12 @@ internal sealed class SimulatedIggyServer
             partition.Log.Add(stored);
             stats.MessagesCount++;
             stats.SizeBytes += SizeOf(stored);
+            partition.UnsavedBytes += SizeOf(stored);
+        }
+
+        if (partition.Log.Count - partition.Saved >= MessagesRequiredToSave || partition.UnsavedBytes >= SizeOfMessagesRequiredToSave)
+        {
+            Save(partition);
         }
 
         return partition.Id;
@@ -719,6 +806,21 @@ internal sealed class SimulatedIggyServer
         {
             joined.Remove((stream, topic, group));
         }
+    }
+
+    /// <summary>Writes every partition's unsaved messages (the message saver's flush, and a graceful stop's: message_pump.rs:90).</summary>
+    private void SaveAll()
+    {
+        foreach (var partition in _streams.Values.SelectMany(topics => topics.Values).SelectMany(topic => topic.Partitions))
+        {
+            Save(partition);
+        }
+    }
+
+    private static void Save(SimulatedPartition partition)
+    {
+        partition.Saved = partition.Log.Count;
+        partition.UnsavedBytes = 0;
     }
 
     /// <summary>The newest message of each partition (strategy Last, count 1: ops.rs:92-98), as the producer reads them at start.</summary>

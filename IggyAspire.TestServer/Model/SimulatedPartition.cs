@@ -13,6 +13,12 @@ internal sealed class SimulatedPartition(int id)
     /// <summary>The last offset a poll returned to the group (reader.rs:427-456), in memory only (bootstrap.rs:584).</summary>
     public Dictionary<string, ulong> LastPolledOffsets { get; } = [];
 
+    /// <summary>How many of the log's messages are on disk; the rest are in the in-memory journal, which a crash loses.</summary>
+    public int Saved { get; set; }
+
+    /// <summary>The size of the messages not saved yet.</summary>
+    public ulong UnsavedBytes { get; set; }
+
     /// <summary>The newest offset; 0 for an empty partition too (ops.rs:75 reads the partition's offset counter).</summary>
     public ulong CurrentOffset => Log.Count == 0 ? 0 : (ulong)(Log.Count - 1);
 }

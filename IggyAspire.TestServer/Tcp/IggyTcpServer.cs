@@ -209,11 +209,7 @@ internal sealed class IggyTcpServer : IAsyncDisposable
             await connection.CloseAsync().ConfigureAwait(false);
         }
 
-        await Model.RevocationChecker.DisposeAsync().ConfigureAwait(false);
-        if (Model.HeartbeatVerifier is { } heartbeatVerifier)
-        {
-            await heartbeatVerifier.DisposeAsync().ConfigureAwait(false);
-        }
+        await Model.DisposeTimersAsync().ConfigureAwait(false);
 
         _stopping.Dispose();
     }
