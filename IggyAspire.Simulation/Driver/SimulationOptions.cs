@@ -21,6 +21,9 @@ internal sealed record SimulationOptions
     /// <summary>Server crashes (the process killed, then started again), beside the graceful restarts.</summary>
     public int ServerCrashes { get; init; }
 
+    /// <summary>The server's <c>messages_required_to_save</c>: 1024 as server 0.8.0's default; 1 saves every send before its answer.</summary>
+    public int MessagesRequiredToSave { get; init; } = TestServer.Model.SimulatedIggyServer.MessagesRequiredToSave;
+
     /// <summary>Connections (of any worker) the server closes; the worker reconnects as a new client.</summary>
     public int ConnectionDrops { get; init; } = 2;
 

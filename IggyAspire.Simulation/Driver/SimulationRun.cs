@@ -62,7 +62,7 @@ internal sealed class SimulationRun : IDisposable
         _options = options;
         _random = new Random(options.Seed);
         PollyJitter.SeedThisThread(_random);
-        _server = new SimulatedIggyServer(_clock);
+        _server = new SimulatedIggyServer(_clock, messagesRequiredToSave: options.MessagesRequiredToSave);
         _faults = new FaultSchedule(_random, options.Faults);
         _start = _clock.GetUtcNow();
         _disruptions = ScheduleDisruptions();

@@ -8,11 +8,12 @@ namespace IggyAspire.Simulation;
 internal sealed record ReportOptions(int FirstSeed, int Seeds, SimulationOptions Run)
 {
     public const string Usage =
-        "Usage: dotnet run --project IggyAspire.Simulation -- [--messages N] [--kills N] [--restarts N] [--crashes N] [--producer-kills N] [--drops N] [--seeds N] [--seed S] [--trace]\n" +
+        "Usage: dotnet run --project IggyAspire.Simulation -- [--messages N] [--kills N] [--restarts N] [--crashes N] [--save-every N] [--producer-kills N] [--drops N] [--seeds N] [--seed S] [--trace]\n" +
         "  --messages        acknowledged ids per run before production stops (default 300)\n" +
         "  --kills           consumer kills per run (default 2)\n" +
         "  --restarts        server restarts per run (default 1)\n" +
         "  --crashes         server crashes per run: killed, unsaved messages lost (default 0)\n" +
+        "  --save-every      the server's messages_required_to_save (default 1024; 1 saves each send)\n" +
         "  --producer-kills  producer kills per run (default 1)\n" +
         "  --drops           dropped connections per run (default 2)\n" +
         "  --seeds           how many consecutive seeds to run (default 1)\n" +
@@ -28,6 +29,7 @@ internal sealed record ReportOptions(int FirstSeed, int Seeds, SimulationOptions
             ["--kills"] = 2,
             ["--restarts"] = 1,
             ["--crashes"] = 0,
+            ["--save-every"] = 1024,
             ["--producer-kills"] = 1,
             ["--drops"] = 2,
             ["--seeds"] = 1,
@@ -52,9 +54,9 @@ internal sealed record ReportOptions(int FirstSeed, int Seeds, SimulationOptions
             values[args[i]] = value;
         }
 
-        if (values["--messages"] < 1 || values["--seeds"] < 1)
+        if (values["--messages"] < 1 || values["--seeds"] < 1 || values["--save-every"] < 1)
         {
-            (options, error) = (null, "--messages and --seeds must be at least 1.");
+            (options, error) = (null, "--messages, --seeds and --save-every must be at least 1.");
             return false;
         }
 
@@ -64,6 +66,7 @@ internal sealed record ReportOptions(int FirstSeed, int Seeds, SimulationOptions
             ConsumerKills = values["--kills"],
             ServerRestarts = values["--restarts"],
             ServerCrashes = values["--crashes"],
+            MessagesRequiredToSave = values["--save-every"],
             ProducerKills = values["--producer-kills"],
             ConnectionDrops = values["--drops"],
             Trace = trace,

@@ -41,7 +41,7 @@ internal sealed class SimulationReport
         var run = Options.Run;
         string Line(string name, object value) => string.Create(CultureInfo.InvariantCulture, $"  {name,-44} {value}");
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Simulation of Iggy 0.8.0: seeds {Options.FirstSeed}..{Options.FirstSeed + Options.Seeds - 1}, {run.Messages} messages, {run.ConsumerKills} consumer kills, {run.ProducerKills} producer kills, {run.ServerRestarts} server restarts, {run.ServerCrashes} server crashes, {run.ConnectionDrops} dropped connections per seed"));
+            $"Simulation of Iggy 0.8.0: seeds {Options.FirstSeed}..{Options.FirstSeed + Options.Seeds - 1}, {run.Messages} messages, {run.ConsumerKills} consumer kills, {run.ProducerKills} producer kills, {run.ServerRestarts} server restarts, {run.ServerCrashes} server crashes (messages_required_to_save {run.MessagesRequiredToSave}), {run.ConnectionDrops} dropped connections per seed"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  ({run.Partitions} partitions, producer {run.ProducerBatchSize} per {run.ProducerInterval.TotalMilliseconds} ms, 2 consumers polling {run.ConsumerBatchSize} per {run.PollInterval.TotalMilliseconds} ms; totals over all seeds)"));
         output.WriteLine(Line("sent (distinct ids)", _results.Sum(result => result.Sent)));

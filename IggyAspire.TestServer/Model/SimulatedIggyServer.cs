@@ -17,6 +17,7 @@ internal sealed class SimulatedIggyServer
     public static readonly TimeSpan RebalancingCheckInterval = TimeSpan.FromSeconds(5);
 
     private readonly TimeProvider _clock;
+    private readonly int _messagesRequiredToSave;
     private readonly Dictionary<string, Dictionary<string, SimulatedTopic>> _streams = [];
     private readonly Dictionary<uint, (string Name, DateTimeOffset CreatedAt)> _streamsById = [];
     private readonly Dictionary<string, uint> _streamIds = [];
@@ -41,9 +42,15 @@ internal sealed class SimulatedIggyServer
     /// otherwise every interval the clients whose last heartbeat is older than 1.2 x interval are deleted
     /// (<see cref="VerifyHeartbeats"/>).
     /// </param>
-    public SimulatedIggyServer(TimeProvider clock, string rootUsername = "iggy", string rootPassword = "iggy", TimeSpan? heartbeatInterval = null)
+    /// <param name="messagesRequiredToSave">
+    /// <c>system.partition.messages_required_to_save</c> (<c>IGGY_SYSTEM_PARTITION_MESSAGES_REQUIRED_TO_SAVE</c>):
+    /// <see cref="MessagesRequiredToSave"/> by default; 1 saves every send before it is acknowledged.
+    /// </param>
+    public SimulatedIggyServer(TimeProvider clock, string rootUsername = "iggy", string rootPassword = "iggy", TimeSpan? heartbeatInterval = null, int messagesRequiredToSave = MessagesRequiredToSave)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(messagesRequiredToSave, 1);
         _clock = clock;
+        _messagesRequiredToSave = messagesRequiredToSave;
         (_rootUsername, _rootPassword) = (rootUsername, rootPassword);
         // server/src/shard/tasks/periodic/revocation_timeout.rs:25-38: a periodic check on the server's clock. Under the
         // gate: on a system clock the timer fires on a pool thread beside the TCP front end's calls.
@@ -114,7 +121,7 @@ internal sealed class SimulatedIggyServer
     /// <summary>The periodic save of unsaved messages (<see cref="MessageSaverInterval"/>).</summary>
     public ITimer MessageSaver { get; }
 
-    /// <summary>config.toml:476 <c>messages_required_to_save = 1024</c>: a partition writes its journal at this many unsaved messages.</summary>
+    /// <summary>config.toml:476 <c>messages_required_to_save = 1024</c>: by default a partition writes its journal at this many unsaved messages.</summary>
     public const int MessagesRequiredToSave = 1024;
 
     /// <summary>config.toml:481 <c>size_of_messages_required_to_save = "1 MiB"</c>: or at this many unsaved bytes.</summary>
@@ -684,7 +691,7 @@ internal sealed class SimulatedIggyServer
             partition.UnsavedBytes += SizeOf(stored);
         }
 
-        if (partition.Log.Count - partition.Saved >= MessagesRequiredToSave || partition.UnsavedBytes >= SizeOfMessagesRequiredToSave)
+        if (partition.Log.Count - partition.Saved >= _messagesRequiredToSave || partition.UnsavedBytes >= SizeOfMessagesRequiredToSave)
         {
             Save(partition);
         }
