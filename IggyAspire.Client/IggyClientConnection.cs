@@ -91,7 +91,7 @@ public sealed partial class IggyClientConnection(
     internal static IggyClientConnection Over(IIggyClient client, IggyServerAddress server) =>
         new("iggy", new IggyClientSettings(), null!, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, TimeProvider.System) { _client = client, _server = server };
 
-    /// <summary>Resolves the server, then connects and logs in within <c>Iggy:Client:ConnectTimeout</c>.</summary>
+    /// <summary>Resolves the server, then connects and logs in within <c>Aspire:Apache:Iggy:ConnectTimeout</c>.</summary>
     /// <exception cref="TimeoutException">No connection and login within the timeout; the message names its key.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,7 +1,5 @@
-using Apache.Iggy.IggyClient;
 using IggyAspire.Client;
 using IggyAspire.Messaging.Connection;
-using IggyAspire.Messaging.Options;
 using IggyAspire.Messaging.Telemetry;
 using IggyAspire.Messaging.Transport;
 using Microsoft.Extensions.Configuration;
@@ -18,33 +16,55 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>Registers an Apache Iggy client the way Aspire's client integrations do.</summary>
 public static class IggyClientExtensions
 {
-    /// <summary>The tag of the Iggy health check: it says whether the worker can reach the server, not whether it lives.</summary>
+    /// <summary>The tag of the Iggy health check: it says whether the service can reach the server, not whether it lives.</summary>
     public const string HealthCheckTag = "ready";
 
     /// <summary>
     /// Registers one <see cref="IggyClientConnection"/> to the Iggy server named <paramref name="connectionName"/>,
-    /// which connects and logs in its <see cref="IIggyClient"/> when the host starts; the messaging core's
-    /// <see cref="IIggyTransport"/> on top of it; a health check (the SDK's ping); and the messaging traces and metrics.
+    /// which connects and logs in its Apache.Iggy client when the host starts; the <see cref="IIggyTransport"/> that
+    /// <c>AddIggyProducer</c> and <c>AddIggyConsumer</c> send and poll over; a health check (the SDK's ping); and the
+    /// messaging traces and metrics. Settings come from <c>Aspire:Apache:Iggy</c>.
     /// </summary>
     /// <remarks>
     /// The server's TCP endpoint comes from service discovery (<c>services:{name}:tcp:0</c>, which the AppHost
     /// provides), else from the connection string <c>ConnectionStrings:{name}</c>
-    /// (<c>iggy://user:password@host:port</c>); credentials come from the connection string or from the
-    /// <c>Iggy:Client</c> settings, which win. A reference to an Iggy topic or consumer group also brings their names
-    /// (<c>{NAME}_STREAM</c>, <c>{NAME}_TOPIC</c>, <c>{NAME}_CONSUMERGROUP</c>), which then configure the producer's and
-    /// consumer's topology over <c>Iggy:Topology</c>. Each of the health check, tracing and metrics has a Disable*
-    /// switch.
+    /// (<c>iggy://user:password@host:port</c>); credentials come from the connection string or from the settings,
+    /// which win. Each of the health check, tracing and metrics has a Disable* switch.
     /// </remarks>
     /// <param name="builder">The host builder to read configuration from and add services to.</param>
     /// <param name="connectionName">The resource name: the service-discovery name and the connection string name.</param>
     /// <param name="configureSettings">Changes the settings after they are read from configuration.</param>
-    public static void AddIggyClient(this IHostApplicationBuilder builder, string connectionName, Action<IggyClientSettings>? configureSettings = null)
+    public static void AddIggyClient(this IHostApplicationBuilder builder, string connectionName, Action<IggyClientSettings>? configureSettings = null) =>
+        AddIggyClient(builder, connectionName, serviceKey: null, configureSettings);
+
+    /// <summary>
+    /// Registers a second (or further) Iggy client, keyed by <paramref name="name"/>: its
+    /// <see cref="IggyClientConnection"/> and <see cref="IIggyTransport"/> are keyed services, and producers and
+    /// consumers registered with the same connection name use it. Settings come from <c>Aspire:Apache:Iggy</c>, then
+    /// <c>Aspire:Apache:Iggy:{name}</c>.
+    /// </summary>
+    /// <param name="builder">The host builder to read configuration from and add services to.</param>
+    /// <param name="name">The resource name, also the service key.</param>
+    /// <param name="configureSettings">Changes the settings after they are read from configuration.</param>
+    public static void AddKeyedIggyClient(this IHostApplicationBuilder builder, string name, Action<IggyClientSettings>? configureSettings = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        AddIggyClient(builder, name, serviceKey: name, configureSettings);
+    }
+
+    private static void AddIggyClient(IHostApplicationBuilder builder, string connectionName, string? serviceKey, Action<IggyClientSettings>? configureSettings)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(connectionName);
 
         var settings = new IggyClientSettings();
-        builder.Configuration.GetSection(IggyClientSettings.DefaultConfigSectionName).Bind(settings);
+        var section = builder.Configuration.GetSection(IggyClientSettings.DefaultConfigSectionName);
+        section.Bind(settings);
+        if (serviceKey is not null)
+        {
+            section.GetSection(serviceKey).Bind(settings);
+        }
+
         if (builder.Configuration.GetConnectionString(connectionName) is { } connectionString)
         {
             settings.ConnectionString = connectionString;
@@ -56,12 +76,26 @@ public static class IggyClientExtensions
         builder.Services.AddServiceDiscovery();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(provider => new IggyServerAddressResolver(provider.GetRequiredService<ServiceEndpointResolver>()));
-        builder.Services.AddSingleton(provider => new IggyClientConnection(
+        IggyClientConnection CreateConnection(IServiceProvider provider) => new(
             connectionName, settings, provider.GetRequiredService<IggyServerAddressResolver>(), provider.GetRequiredService<ILoggerFactory>(),
-            provider.GetRequiredService<TimeProvider>()));
-        builder.Services.AddHostedService(provider => provider.GetRequiredService<IggyClientConnection>());
-        builder.Services.PostConfigure<TopologyOptions>(topology => IggyReferencedTopology.Apply(builder.Configuration, connectionName, topology));
-        builder.Services.AddSingleton<IIggyTransport>(provider => new IggyTransport(provider.GetRequiredService<IggyClientConnection>()));
+            provider.GetRequiredService<TimeProvider>());
+        IggyClientConnection Connection(IServiceProvider provider) => serviceKey is null
+            ? provider.GetRequiredService<IggyClientConnection>()
+            : provider.GetRequiredKeyedService<IggyClientConnection>(serviceKey);
+
+        if (serviceKey is null)
+        {
+            builder.Services.AddSingleton(CreateConnection);
+            builder.Services.AddSingleton<IIggyTransport>(provider => new IggyTransport(Connection(provider)));
+        }
+        else
+        {
+            builder.Services.AddKeyedSingleton(serviceKey, (provider, _) => CreateConnection(provider));
+            builder.Services.AddKeyedSingleton<IIggyTransport>(serviceKey, (provider, _) => new IggyTransport(Connection(provider)));
+        }
+
+        // Not AddHostedService: it adds one hosted service per implementation type, and each client's connection must start.
+        builder.Services.AddSingleton<IHostedService>(Connection);
         builder.Services.TryAddSingleton(new MessagingInstrumentationOptions
         {
             EnableTracing = !settings.DisableTracing,
@@ -72,7 +106,7 @@ public static class IggyClientExtensions
         {
             builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
                 $"iggy_{connectionName}",
-                provider => new IggyHealthCheck(provider.GetRequiredService<IggyClientConnection>()),
+                provider => new IggyHealthCheck(Connection(provider)),
                 failureStatus: default,
                 tags: [HealthCheckTag]));
         }

@@ -39,6 +39,23 @@ internal static class IggyMessageHeaders
         return headers;
     }
 
+    /// <summary>A message's own string headers with the trace context (which wins) added.</summary>
+    public static Dictionary<HeaderKey, HeaderValue> Merge(IReadOnlyDictionary<string, string> own, Dictionary<HeaderKey, HeaderValue>? traceContext)
+    {
+        var headers = new Dictionary<HeaderKey, HeaderValue>(own.Count + (traceContext?.Count ?? 0));
+        foreach (var (name, value) in own)
+        {
+            headers[KnownKeys.TryGetValue(name, out var key) ? key : HeaderKey.FromString(name)] = HeaderValue.FromString(value);
+        }
+
+        foreach (var (key, value) in traceContext ?? [])
+        {
+            headers[key] = value;
+        }
+
+        return headers;
+    }
+
     /// <summary>The string-valued user headers of a received message, by name.</summary>
     public static IReadOnlyDictionary<string, string> ToStrings(Dictionary<HeaderKey, HeaderValue>? headers)
     {

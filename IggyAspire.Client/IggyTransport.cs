@@ -54,7 +54,7 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
         var batch = new List<Message>(messages.Count);
         foreach (var message in messages)
         {
-            batch.Add(new Message(message.Id, message.Payload, headers));
+            batch.Add(new Message(message.Id, message.Payload, message.Headers is null ? headers : IggyMessageHeaders.Merge(message.Headers, headers)));
         }
 
         return batch;

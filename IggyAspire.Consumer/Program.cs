@@ -1,12 +1,11 @@
 using IggyAspire.Consumer;
+using IggyAspire.Producer;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddIggyClient("iggy");
-builder.Services.AddIggyConsumer(builder.Configuration);
-
-builder.Services.AddHostedService<ConsumerWorker>();
+builder.AddIggyConsumer<DemoMessage, DemoMessageHandler>("iggy", DemoMessageJsonContext.Default.DemoMessage);
 
 var app = builder.Build();
 

@@ -4,9 +4,11 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddIggyClient("iggy");
-builder.Services.AddIggyProducer(builder.Configuration);
+builder.AddIggyProducer("iggy", DemoMessageJsonContext.Default.DemoMessage);
 
-builder.Services.AddHostedService<ProducerWorker>();
+builder.Services.AddOptions<DemoProducerOptions>().BindConfiguration(DemoProducerOptions.SectionName).ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<DemoProducerOptions>, DemoProducerOptionsValidator>();
+builder.Services.AddHostedService<DemoProducer>();
 
 var app = builder.Build();
 

@@ -1,58 +1,103 @@
 using System.Text;
+using System.Text.Json;
 using CsCheck;
-using IggyAspire.Messaging.Contract;
+using IggyAspire.Consumer;
+using IggyAspire.Messaging;
+using IggyAspire.Messaging.Consuming;
+using IggyAspire.Messaging.Telemetry;
 using IggyAspire.Messaging.Transport;
+using IggyAspire.Producer;
 using IggyAspire.Simulation.Driver;
 using IggyAspire.Simulation.Faults;
 using IggyAspire.Simulation.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IggyAspire.Simulation.Tests;
 
-/// <summary>Hostile payloads: the deserializer never throws, and the consumer counts and skips each one it cannot read.</summary>
+/// <summary>
+/// Hostile payloads: the JSON serializer refuses each it cannot read with a JsonException and a reason, and the
+/// package's consumer skips, or parks in the dead-letter topic, every one of them and hands the rest to the handler.
+/// </summary>
 public sealed class HostilePayloadPropertyTests
 {
+    private static readonly IggyJsonMessageSerializer<DemoMessage> Serializer = new(DemoMessageJsonContext.Default.DemoMessage);
+
     private static readonly Gen<byte[]> NearlyJson = Gen.OneOf(
         Gen.Byte.Array[0, 200],
         Gen.String.Select(Encoding.UTF8.GetBytes),
         Gen.Select(Gen.Long, Gen.String, Gen.Int[0, 40]).Select((id, text, cut) =>
         {
-            var json = DemoMessageSerializer.Serialize(new DemoMessage(id, text, DateTimeOffset.UnixEpoch));
+            var json = Serializer.Serialize(new DemoMessage(id, text, DateTimeOffset.UnixEpoch));
             return json[..Math.Min(cut, json.Length)];
         }),
         Gen.Int[0, 5].Select(i => new[] { "null", "{}", "[]", "{\"id\":\"x\"}", "{\"id\":1,\"text\":null,\"ts\":\"not a date\"}", new string('[', 10_000) }[i])
             .Select(Encoding.UTF8.GetBytes));
 
+    private static readonly Gen<byte[][]> Batches =
+        Gen.OneOf(NearlyJson, Gen.Long[1, 1_000_000].Select(id => Serializer.Serialize(new DemoMessage(id, "ok", DateTimeOffset.UnixEpoch)))).Array[1, 30];
+
     [Fact]
-    public void The_deserializer_never_throws_and_gives_a_reason_for_every_rejection()
+    public void The_deserializer_refuses_only_with_a_json_exception_that_gives_a_reason()
     {
         NearlyJson.Sample(payload =>
         {
-            var accepted = DemoMessageSerializer.TryDeserialize(payload, out var message, out var error);
-
-            Assert.True(accepted ? message is not null && error is null : message is null && !string.IsNullOrEmpty(error));
+            try
+            {
+                Assert.NotNull(Serializer.Deserialize(payload));
+            }
+            catch (JsonException refused)
+            {
+                Assert.False(string.IsNullOrEmpty(refused.Message));
+            }
         });
     }
 
     [Fact]
     public void A_consumer_skips_and_counts_every_unreadable_payload_and_processes_the_rest()
     {
-        var batches = Gen.OneOf(NearlyJson, Gen.Long[1, 1_000_000].Select(id => DemoMessageSerializer.Serialize(new DemoMessage(id, "ok", DateTimeOffset.UnixEpoch))))
-            .Array[1, 30];
-        batches.Sample(payloads =>
+        Batches.Sample(payloads =>
         {
-            var unreadable = payloads.Count(payload => !DemoMessageSerializer.TryDeserialize(payload, out _, out _));
+            var (processed, skipped, parked, stillRunning) = ConsumeOnce(payloads, IggyFailurePolicy.Skip);
 
-            var (processed, skipped, stillRunning) = ConsumeOnce(payloads);
-
-            Assert.Equal(unreadable, skipped);
-            Assert.Equal(payloads.Length - unreadable, processed);
+            Assert.Equal(Unreadable(payloads), skipped);
+            Assert.Equal(payloads.Length - skipped, processed);
+            Assert.Empty(parked);
             Assert.True(stillRunning);
         }, iter: 50);
     }
 
+    [Fact]
+    public void With_the_dead_letter_policy_every_unreadable_payload_is_parked_byte_for_byte_in_order()
+    {
+        Batches.Sample(payloads =>
+        {
+            var (processed, skipped, parked, stillRunning) = ConsumeOnce(payloads, IggyFailurePolicy.DeadLetter);
+
+            Assert.Equal(payloads.Where(payload => !Readable(payload)).Select(Convert.ToHexString), parked.Select(Convert.ToHexString));
+            Assert.Equal(parked.Count, skipped);
+            Assert.Equal(payloads.Length - parked.Count, processed);
+            Assert.True(stillRunning);
+        }, iter: 50);
+    }
+
+    private static int Unreadable(byte[][] payloads) => payloads.Count(payload => !Readable(payload));
+
+    private static bool Readable(byte[] payload)
+    {
+        try
+        {
+            Serializer.Deserialize(payload);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>One consumer against the model, the payloads in one partition, until it committed them all.</summary>
-    private static (int Processed, int Skipped, bool StillRunning) ConsumeOnce(byte[][] payloads)
+    private static (int Processed, int Skipped, List<byte[]> Parked, bool StillRunning) ConsumeOnce(byte[][] payloads, IggyFailurePolicy policy)
     {
         var clock = new FakeTimeProvider();
         var server = new SimulatedIggyServer(clock);
@@ -63,22 +108,14 @@ public sealed class HostilePayloadPropertyTests
             [.. payloads.Select((payload, i) => new OutgoingMessage((UInt128)(i + 1), payload))], "hostile");
         var recorder = new ProcessingRecorder();
         var connection = new SimulatedConnection(server, clock, new FaultSchedule(new Random(1), FaultRates.None), new CallLog(Environment.CurrentManagedThreadId), "consumer");
-        using var instrumentation = new Messaging.Telemetry.MessagingInstrumentation(new Messaging.Telemetry.MessagingInstrumentationOptions());
-        var topology = Microsoft.Extensions.Options.Options.Create(new Messaging.Options.TopologyOptions
-        {
-            Stream = SimulationRun.Stream,
-            Topic = SimulationRun.Topic,
-            ConsumerGroup = SimulationRun.Group,
-            Partitions = 1,
-        });
-        var consumer = new Messaging.Consuming.MessageConsumer(
-            connection,
-            new Messaging.Topology.TopologyInitializer(connection, topology, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<Messaging.Topology.TopologyInitializer>.Instance),
-            topology,
-            Microsoft.Extensions.Options.Options.Create(new Messaging.Options.ConsumerOptions()),
-            instrumentation,
-            clock,
-            recorder.LoggerFor("consumer"));
+        using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
+        using var handlers = new ServiceCollection()
+            .AddSingleton(recorder.LoggerFor<DemoMessageHandler>("consumer"))
+            .AddScoped<IIggyMessageHandler<DemoMessage>, DemoMessageHandler>()
+            .BuildServiceProvider();
+        var settings = new IggyConsumerSettings { Stream = SimulationRun.Stream, Topic = SimulationRun.Topic, ConsumerGroup = SimulationRun.Group, FailurePolicy = policy };
+        var consumer = new IggyConsumer<DemoMessage>(
+            connection, settings, Serializer, handlers.GetRequiredService<IServiceScopeFactory>(), instrumentation, clock, recorder.LoggerFor<IggyConsumer<DemoMessage>>("consumer"));
         using var stopping = new CancellationTokenSource();
         var run = consumer.RunAsync(stopping.Token);
         var partition = server.Inspect(SimulationRun.Stream, SimulationRun.Topic).Partitions[0];
@@ -89,6 +126,10 @@ public sealed class HostilePayloadPropertyTests
 
         var stillRunning = !run.IsCompleted;
         stopping.Cancel();
-        return (recorder.Processed.Count, recorder.SkippedInvalidPayloads, stillRunning);
+        var parked = policy == IggyFailurePolicy.DeadLetter
+            ? server.Inspect(SimulationRun.Stream, settings.ResolvedDeadLetterTopic).Partitions[0].Log.Select(message => message.Payload).ToList()
+            : [];
+        server.DisposeTimers();
+        return (recorder.Processed.Count, recorder.SkippedInvalidPayloads, parked, stillRunning);
     }
 }

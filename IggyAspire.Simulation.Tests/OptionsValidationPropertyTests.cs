@@ -1,12 +1,11 @@
 using CsCheck;
-using IggyAspire.Messaging.Options;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using IggyAspire.Messaging;
+using IggyAspire.Producer;
 using Microsoft.Extensions.Options;
 
 namespace IggyAspire.Simulation.Tests;
 
-/// <summary>Hostile option values: whatever is out of range, the worker refuses to start with a message naming the key.</summary>
+/// <summary>Hostile setting values: whatever is out of range, the registration or the host refuses it with a message naming the key.</summary>
 public sealed class OptionsValidationPropertyTests
 {
     private static readonly Gen<int> BadBatchSize = Gen.OneOf(Gen.Int[int.MinValue, 0], Gen.Int[1001, int.MaxValue]);
@@ -28,30 +27,26 @@ public sealed class OptionsValidationPropertyTests
     {
         Gen.Select(BadBatchSize, BadInterval).Sample((batchSize, interval) =>
         {
-            var failures = Failures<ConsumerOptions>(services => services.AddIggyConsumer(EmptyConfiguration()), options =>
+            var failures = Failures(Consumer(settings =>
             {
-                options.BatchSize = batchSize;
-                options.PollInterval = interval;
-            });
+                settings.BatchSize = batchSize;
+                settings.PollInterval = interval;
+            }).Validate);
 
-            Assert.Contains(failures, failure => failure.StartsWith("Iggy:Consumer:BatchSize ", StringComparison.Ordinal));
-            Assert.Contains(failures, failure => failure.StartsWith("Iggy:Consumer:PollInterval ", StringComparison.Ordinal));
+            Assert.Contains(failures, failure => failure.StartsWith("Aspire:Apache:Iggy:Consumer:BatchSize ", StringComparison.Ordinal));
+            Assert.Contains(failures, failure => failure.StartsWith("Aspire:Apache:Iggy:Consumer:PollInterval ", StringComparison.Ordinal));
         });
     }
 
     [Fact]
-    public void A_bad_producer_batch_size_or_interval_is_refused_by_its_key()
+    public void A_bad_demo_producer_batch_size_or_interval_is_refused_by_its_key()
     {
         Gen.Select(BadBatchSize, BadInterval).Sample((batchSize, interval) =>
         {
-            var failures = Failures<ProducerOptions>(services => services.AddIggyProducer(EmptyConfiguration()), options =>
-            {
-                options.BatchSize = batchSize;
-                options.Interval = interval;
-            });
+            var result = new DemoProducerOptionsValidator().Validate(null, new DemoProducerOptions { BatchSize = batchSize, Interval = interval });
 
-            Assert.Contains(failures, failure => failure.StartsWith("Iggy:Producer:BatchSize ", StringComparison.Ordinal));
-            Assert.Contains(failures, failure => failure.StartsWith("Iggy:Producer:Interval ", StringComparison.Ordinal));
+            Assert.Contains(result.Failures!, failure => failure.StartsWith("Demo:Producer:BatchSize ", StringComparison.Ordinal));
+            Assert.Contains(result.Failures!, failure => failure.StartsWith("Demo:Producer:Interval ", StringComparison.Ordinal));
         });
     }
 
@@ -61,30 +56,37 @@ public sealed class OptionsValidationPropertyTests
         Gen.Select(BadName, Gen.Int[0, 2]).Sample((name, which) =>
         {
             var key = NameKeys[which];
-            var failures = Failures<TopologyOptions>(services => services.AddIggyConsumer(EmptyConfiguration()), options =>
+            var failures = Failures(Consumer(settings =>
             {
                 _ = which switch
                 {
-                    0 => options.Stream = name,
-                    1 => options.Topic = name,
-                    _ => options.ConsumerGroup = name,
+                    0 => settings.Stream = name,
+                    1 => settings.Topic = name,
+                    _ => settings.ConsumerGroup = name,
                 };
-            });
+            }).Validate);
 
-            Assert.Contains(failures, failure => failure.StartsWith($"Iggy:Topology:{key} ", StringComparison.Ordinal));
+            Assert.Contains(failures, failure => failure.StartsWith($"Aspire:Apache:Iggy:Consumer:{key} ", StringComparison.Ordinal));
         });
     }
 
-    private static List<string> Failures<TOptions>(Action<IServiceCollection> register, Action<TOptions> configure)
-        where TOptions : class
+    [Fact]
+    public void A_bad_producer_stream_or_topic_name_is_refused_by_its_key()
     {
-        var services = new ServiceCollection();
-        register(services);
-        services.Configure(configure);
-        using var provider = services.BuildServiceProvider();
-        var refused = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<TOptions>>().Value);
-        return [.. refused.Failures];
+        Gen.Select(BadName, Gen.Int[0, 1]).Sample((name, which) =>
+        {
+            var settings = new IggyProducerSettings { Stream = which == 0 ? name : "s", Topic = which == 1 ? name : "t" };
+
+            Assert.Contains(Failures(settings.Validate), failure => failure.StartsWith($"Aspire:Apache:Iggy:Producer:{NameKeys[which]} ", StringComparison.Ordinal));
+        });
     }
 
-    private static IConfiguration EmptyConfiguration() => new ConfigurationBuilder().Build();
+    private static IggyConsumerSettings Consumer(Action<IggyConsumerSettings> configure)
+    {
+        var settings = new IggyConsumerSettings { Stream = "s", Topic = "t", ConsumerGroup = "g" };
+        configure(settings);
+        return settings;
+    }
+
+    private static string[] Failures(Action validate) => Assert.Throws<InvalidOperationException>(validate).Message.Split(Environment.NewLine);
 }

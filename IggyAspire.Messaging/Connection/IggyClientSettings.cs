@@ -4,7 +4,7 @@ namespace IggyAspire.Messaging.Connection;
 public sealed class IggyClientSettings
 {
     /// <summary>The configuration section the settings are read from.</summary>
-    public const string DefaultConfigSectionName = "Iggy:Client";
+    public const string DefaultConfigSectionName = "Aspire:Apache:Iggy";
 
     /// <summary>
     /// <c>iggy://user:password@host:port</c>, optionally with Iggy's TCP options after a <c>?</c> (see

@@ -1,4 +1,3 @@
-using IggyAspire.Messaging.Options;
 using IggyAspire.Messaging.Telemetry;
 using IggyAspire.Messaging.Transport;
 using Microsoft.Extensions.Logging;
@@ -7,7 +6,7 @@ namespace IggyAspire.Messaging.Consuming;
 
 /// <summary>
 /// What one group member reports to the lag gauge: each partition it owns now, with the messages after the group's
-/// stored offset, read again every <see cref="MessageConsumer.LagRefreshInterval"/>. The member finds itself in the group by a partition
+/// stored offset, read again every <see cref="ConsumerTimings.LagRefreshInterval"/>. The member finds itself in the group by a partition
 /// it was just served: server 0.8.0 lists members by member id, not client id (get_consumer_group_handler.rs:41-48,
 /// consumer_group_member.rs:40-46), and a member's partitions are its own (a partition moves only once its revocation
 /// completes, metadata/consumer_group.rs). An empty poll cannot tell it, since Apache.Iggy 0.8.0 reads an answer
@@ -17,7 +16,9 @@ namespace IggyAspire.Messaging.Consuming;
 internal sealed partial class OwnedPartitionLag(
     IIggyTransport transport,
     MessagingInstrumentation instrumentation,
-    TopologyOptions topic,
+    string stream,
+    string topic,
+    string consumerGroup,
     TimeProvider timeProvider,
     ILogger logger)
 {
@@ -31,14 +32,14 @@ internal sealed partial class OwnedPartitionLag(
 
     /// <summary>
     /// Reads the member's partitions and their offsets when the member has found itself and none was read for
-    /// <see cref="MessageConsumer.LagRefreshInterval"/>, or it has not found itself yet and was just served a partition.
+    /// <see cref="ConsumerTimings.LagRefreshInterval"/>, or it has not found itself yet and was just served a partition.
     /// A failure leaves the member reporting nothing until the next read succeeds.
     /// </summary>
     public async Task RefreshIfDueAsync(CancellationToken stoppingToken)
     {
         var due = _memberId is null
             ? _servedPartition is not null
-            : _refreshedAt is not { } at || timeProvider.GetElapsedTime(at) >= MessageConsumer.LagRefreshInterval;
+            : _refreshedAt is not { } at || timeProvider.GetElapsedTime(at) >= ConsumerTimings.LagRefreshInterval;
         if (!due || stoppingToken.IsCancellationRequested)
         {
             return;
@@ -46,7 +47,7 @@ internal sealed partial class OwnedPartitionLag(
 
         try
         {
-            var members = await transport.GetGroupMembersAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, stoppingToken).ConfigureAwait(false);
+            var members = await transport.GetGroupMembersAsync(stream, topic, consumerGroup, stoppingToken).ConfigureAwait(false);
             var member = _memberId is { } id
                 ? members.FirstOrDefault(candidate => candidate.MemberId == id)
                 : members.FirstOrDefault(candidate => candidate.Partitions.Contains(_servedPartition!.Value));
@@ -59,14 +60,14 @@ internal sealed partial class OwnedPartitionLag(
             }
 
             _memberId = member.MemberId;
-            var partitions = (await transport.GetPartitionsAsync(topic.Stream, topic.Topic, stoppingToken).ConfigureAwait(false))
+            var partitions = (await transport.GetPartitionsAsync(stream, topic, stoppingToken).ConfigureAwait(false))
                 .ToDictionary(partition => partition.PartitionId);
             foreach (var partitionId in member.Partitions)
             {
                 if (partitions.TryGetValue(partitionId, out var state))
                 {
-                    var stored = await transport.GetStoredOffsetAsync(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, stoppingToken).ConfigureAwait(false);
-                    instrumentation.RecordLag(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId, Pending(state, stored));
+                    var stored = await transport.GetStoredOffsetAsync(stream, topic, consumerGroup, partitionId, stoppingToken).ConfigureAwait(false);
+                    instrumentation.RecordLag(stream, topic, consumerGroup, partitionId, Pending(state, stored));
                     _reported.Add(partitionId);
                 }
             }
@@ -79,7 +80,7 @@ internal sealed partial class OwnedPartitionLag(
         catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
         {
             Forget();
-            LogRefreshFailed(logger, exception, topic.Topic);
+            LogRefreshFailed(logger, exception, topic);
         }
         catch (OperationCanceledException)
         {
@@ -115,7 +116,7 @@ internal sealed partial class OwnedPartitionLag(
     private void Drop(uint partitionId)
     {
         _reported.Remove(partitionId);
-        instrumentation.ForgetLag(topic.Stream, topic.Topic, topic.ConsumerGroup, partitionId);
+        instrumentation.ForgetLag(stream, topic, consumerGroup, partitionId);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Reading the partitions and offsets of {Topic} for the lag gauge failed; the gauge reports none until the next read")]

@@ -28,7 +28,7 @@ public sealed class MessagingInstrumentation : IDisposable
     private readonly bool _metricsEnabled;
     private readonly Counter<long> _sent;
     private readonly Counter<long> _consumed;
-    private readonly Counter<long> _invalid;
+    private readonly Counter<long> _failed;
     private readonly Histogram<double> _operationDuration;
     private readonly Histogram<double> _processDuration;
     private readonly ConcurrentDictionary<(string Stream, string Topic, string Group, uint Partition), long> _lag = new();
@@ -50,29 +50,33 @@ public sealed class MessagingInstrumentation : IDisposable
         _meter = meterFactory?.Create(MessagingTelemetry.MeterName) ?? new Meter(MessagingTelemetry.MeterName);
         _sent = _meter.CreateCounter<long>("messaging.client.sent.messages", "{message}", "Messages the producer sent.");
         _consumed = _meter.CreateCounter<long>("messaging.client.consumed.messages", "{message}", "Messages the consumer received.");
-        _invalid = _meter.CreateCounter<long>("messaging.iggy.consumer.invalid_messages", "{message}", "Messages the consumer skipped because their payload was not a DemoMessage.");
+        _failed = _meter.CreateCounter<long>("messaging.iggy.consumer.failed_messages", "{message}", "Messages whose payload did not deserialize or whose handler threw, by error type and by what the failure policy did with them (skip, dead_letter).");
         _operationDuration = _meter.CreateHistogram("messaging.client.operation.duration", "s", "Duration of send and receive operations.", tags: null, DurationAdvice);
         _processDuration = _meter.CreateHistogram("messaging.process.duration", "s", "Duration of processing one message.", tags: null, DurationAdvice);
         _meter.CreateObservableGauge("messaging.iggy.consumer.lag", ObserveLag, "{message}", "Messages after the consumer group's stored offset, per partition, reported by the member that owns the partition.");
     }
 
     /// <summary>Starts the PRODUCER span of one send call, or returns null when nobody listens.</summary>
-    public Activity? StartSend(string stream, string topic, IggyServerAddress server, IReadOnlyList<long> messageIds)
+    /// <param name="stream">The topic's stream.</param>
+    /// <param name="topic">The topic.</param>
+    /// <param name="server">The server sent to.</param>
+    /// <param name="messageCount">How many messages the send carries.</param>
+    /// <param name="firstMessageId">The first message's id, which the span names when it is the only one.</param>
+    public Activity? StartSend(string stream, string topic, IggyServerAddress server, int messageCount, UInt128 firstMessageId)
     {
         ArgumentNullException.ThrowIfNull(server);
-        ArgumentNullException.ThrowIfNull(messageIds);
 
         var activity = _source?.StartActivity($"{SendOperation} {topic}", ActivityKind.Producer);
         if (activity is { IsAllDataRequested: true })
         {
             SetCommon(activity, SendOperation, stream, topic, server);
-            if (messageIds.Count == 1)
+            if (messageCount == 1)
             {
-                activity.SetTag(MessageId, messageIds[0].ToString(CultureInfo.InvariantCulture));
+                activity.SetTag(MessageId, firstMessageId.ToString(CultureInfo.InvariantCulture));
             }
             else
             {
-                activity.SetTag(BatchMessageCount, messageIds.Count);
+                activity.SetTag(BatchMessageCount, messageCount);
             }
         }
 
@@ -185,8 +189,11 @@ public sealed class MessagingInstrumentation : IDisposable
         }
     }
 
-    /// <summary>Records how long processing one message took, and whether it was skipped as invalid.</summary>
-    public void RecordProcess(string stream, string topic, string consumerGroup, IggyServerAddress server, uint partitionId, TimeSpan duration, string? errorType)
+    /// <summary>
+    /// Records how long processing one message took and, for a message that failed (<paramref name="errorType"/>) and
+    /// was then skipped or parked (<paramref name="failureAction"/>, see <see cref="MessagingAttributes.FailureAction"/>), counts it.
+    /// </summary>
+    public void RecordProcess(string stream, string topic, string consumerGroup, IggyServerAddress server, uint partitionId, TimeSpan duration, string? errorType, string? failureAction)
     {
         if (!_metricsEnabled)
         {
@@ -195,9 +202,10 @@ public sealed class MessagingInstrumentation : IDisposable
 
         var tags = Tags(ProcessOperation, stream, topic, server, consumerGroup, partitionId, errorType);
         _processDuration.Record(duration.TotalSeconds, tags);
-        if (errorType is not null)
+        if (errorType is not null && failureAction is not null)
         {
-            _invalid.Add(1, tags);
+            tags.Add(FailureAction, failureAction);
+            _failed.Add(1, tags);
         }
     }
 

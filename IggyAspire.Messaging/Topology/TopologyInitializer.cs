@@ -1,38 +1,34 @@
-using IggyAspire.Messaging.Options;
 using IggyAspire.Messaging.Resilience;
 using IggyAspire.Messaging.Transport;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Polly;
 
 namespace IggyAspire.Messaging.Topology;
 
 /// <summary>
-/// Makes sure the stream, the topic and (for consumers) the consumer group exist. Both workers run it at start;
-/// whichever gets there first creates, the other finds them there: "already exists" is success, so the race between
+/// Makes sure a producer's or consumer's stream, topics and group exist. Producers and consumers run it at start;
+/// whichever gets there first creates, the others find them there: "already exists" is success, so the race between
 /// them is harmless.
 /// </summary>
-public sealed partial class TopologyInitializer(
-    IIggyTransport transport,
-    IOptions<TopologyOptions> options,
-    TimeProvider timeProvider,
-    ILogger<TopologyInitializer> logger)
+internal sealed partial class TopologyInitializer(IIggyTransport transport, IggyRetrySettings retry, TimeProvider timeProvider, ILogger logger)
 {
-    private readonly ResiliencePipeline _retry = TransientRetry.Create("Creating the Iggy topology", timeProvider, logger);
+    private readonly ResiliencePipeline _retry = TransientRetry.Create("Creating the Iggy topology", retry, timeProvider, logger);
 
-    /// <summary>Ensures the stream and topic, and the consumer group when <paramref name="includeConsumerGroup"/>.</summary>
-    public async Task EnsureAsync(bool includeConsumerGroup, CancellationToken cancellationToken)
+    /// <summary>Ensures the stream, each topic (created with <paramref name="partitions"/> partitions, a dead-letter topic with one) and the group, if any.</summary>
+    public async Task EnsureAsync(string stream, string topic, uint partitions, string? consumerGroup, string? deadLetterTopic, CancellationToken cancellationToken)
     {
-        var topology = options.Value;
         await _retry.ExecuteAsync(async token =>
         {
-            Report("stream", topology.Stream, await transport.CreateStreamAsync(topology.Stream, token).ConfigureAwait(false));
-            Report("topic", $"{topology.Stream}/{topology.Topic}",
-                await transport.CreateTopicAsync(topology.Stream, topology.Topic, topology.Partitions, token).ConfigureAwait(false));
-            if (includeConsumerGroup)
+            Report("stream", stream, await transport.CreateStreamAsync(stream, token).ConfigureAwait(false));
+            Report("topic", $"{stream}/{topic}", await transport.CreateTopicAsync(stream, topic, partitions, token).ConfigureAwait(false));
+            if (consumerGroup is not null)
             {
-                Report("consumer group", topology.ConsumerGroup,
-                    await transport.CreateConsumerGroupAsync(topology.Stream, topology.Topic, topology.ConsumerGroup, token).ConfigureAwait(false));
+                Report("consumer group", consumerGroup, await transport.CreateConsumerGroupAsync(stream, topic, consumerGroup, token).ConfigureAwait(false));
+            }
+
+            if (deadLetterTopic is not null)
+            {
+                Report("dead-letter topic", $"{stream}/{deadLetterTopic}", await transport.CreateTopicAsync(stream, deadLetterTopic, 1, token).ConfigureAwait(false));
             }
         }, cancellationToken).ConfigureAwait(false);
     }

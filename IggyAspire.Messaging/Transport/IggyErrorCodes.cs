@@ -3,15 +3,22 @@ namespace IggyAspire.Messaging.Transport;
 /// <summary>Iggy 0.8.0 status codes the workers act on (from the server's <c>IggyError</c>).</summary>
 public static class IggyErrorCodes
 {
+    /// <summary>The connection has not logged in.</summary>
     public const int Unauthenticated = 40;
+    /// <summary>The user name or password is wrong.</summary>
     public const int InvalidCredentials = 42;
+    /// <summary>A create found the stream there.</summary>
     public const int StreamNameAlreadyExists = 1012;
+    /// <summary>A create found the topic there.</summary>
     public const int TopicNameAlreadyExists = 2013;
+    /// <summary>The partition does not exist.</summary>
     public const int PartitionNotFound = 3007;
 
     /// <summary>An offset store for a partition this group member does not own (consumer_offsets.rs:51 at server-0.8.0).</summary>
     public const int NotResolvedConsumer = 3022;
+    /// <summary>A create found the consumer group there.</summary>
     public const int ConsumerGroupNameAlreadyExists = 5004;
+    /// <summary>This connection is not a member of the group (any more).</summary>
     public const int ConsumerGroupMemberNotFound = 5006;
 
     /// <summary>

@@ -6,20 +6,27 @@ namespace IggyAspire.Messaging.Transport;
 /// </summary>
 public sealed class IggyStatusException : Exception
 {
+    /// <summary>A refusal with no status code or message.</summary>
     public IggyStatusException()
     {
     }
 
+    /// <summary>A refusal with a message and no status code.</summary>
     public IggyStatusException(string message)
         : base(message)
     {
     }
 
+    /// <summary>A refusal with a message and the exception behind it, and no status code.</summary>
     public IggyStatusException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
+    /// <summary>The server's refusal with <paramref name="statusCode"/>.</summary>
+    /// <param name="statusCode">Iggy's status code.</param>
+    /// <param name="message">What the server or SDK said.</param>
+    /// <param name="innerException">The SDK's exception, if any.</param>
     public IggyStatusException(int statusCode, string message, Exception? innerException = null)
         : base(message, innerException) => StatusCode = statusCode;
 

@@ -1,12 +1,11 @@
-using IggyAspire.Messaging.Consuming;
 using Microsoft.Extensions.Logging;
 
 namespace IggyAspire.Simulation.Driver;
 
 /// <summary>
-/// What the consumers processed, read from their own log: processing a message is logging
-/// <c>Consumed message {MessageId} ... from partition {PartitionId} at offset {Offset}</c> (MessageConsumer.LogConsumed),
-/// and a payload that is not a DemoMessage is logged as skipped.
+/// What the consumers processed, read from their own log: processing a message is the demo handler's logging
+/// <c>Consumed message {MessageId} ... from partition {PartitionId} at offset {Offset}</c> (DemoMessageHandler), and a
+/// payload that is not a DemoMessage is logged by the package's consumer as <c>The payload at partition ... is not a ...</c>.
 /// </summary>
 internal sealed class ProcessingRecorder
 {
@@ -21,7 +20,7 @@ internal sealed class ProcessingRecorder
     /// The logger for one consumer instance; its records carry <paramref name="instance"/> and the client id
     /// <paramref name="session"/> gives when the record is written (the session that polled the message).
     /// </summary>
-    public ILogger<MessageConsumer> LoggerFor(string instance, Func<long?>? session = null) => new InstanceLogger(this, instance, session ?? (() => null));
+    public ILogger<TCategory> LoggerFor<TCategory>(string instance, Func<long?>? session = null) => new InstanceLogger<TCategory>(this, instance, session ?? (() => null));
 
     private void Observe(string instance, long? session, IReadOnlyList<KeyValuePair<string, object?>> state, string text)
     {
@@ -36,7 +35,7 @@ internal sealed class ProcessingRecorder
                 (ulong)Value(state, "Offset"),
                 (long)Value(state, "MessageId")));
         }
-        else if (format.StartsWith("Skipped the message", StringComparison.Ordinal))
+        else if (format.StartsWith("The payload at partition", StringComparison.Ordinal))
         {
             SkippedInvalidPayloads++;
         }
@@ -49,7 +48,7 @@ internal sealed class ProcessingRecorder
     private static object Value(IReadOnlyList<KeyValuePair<string, object?>> state, string key) =>
         state.First(pair => pair.Key == key).Value ?? throw new InvalidOperationException($"The consumer's log has no {key}.");
 
-    private sealed class InstanceLogger(ProcessingRecorder recorder, string instance, Func<long?> session) : ILogger<MessageConsumer>
+    private sealed class InstanceLogger<TCategory>(ProcessingRecorder recorder, string instance, Func<long?> session) : ILogger<TCategory>
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;

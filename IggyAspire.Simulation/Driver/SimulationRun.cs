@@ -1,17 +1,20 @@
+using IggyAspire.Consumer;
+using IggyAspire.Messaging;
 using IggyAspire.Messaging.Consuming;
-using IggyAspire.Messaging.Options;
-using IggyAspire.Messaging.Producing;
 using IggyAspire.Messaging.Telemetry;
-using IggyAspire.Messaging.Topology;
+using IggyAspire.Producer;
 using IggyAspire.Simulation.Faults;
 using IggyAspire.Simulation.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using MsOptions = Microsoft.Extensions.Options.Options;
 
 namespace IggyAspire.Simulation.Driver;
 
 /// <summary>
-/// One seeded run: the real <see cref="MessageProducer"/> and two real <see cref="MessageConsumer"/>s against one
+/// One seeded run: the demo's real <see cref="DemoProducer"/> over the package's <see cref="IggyProducer{TMessage}"/>,
+/// and two of the package's real <see cref="IggyConsumer{TMessage}"/>s with the demo's handler, against one
 /// <see cref="SimulatedIggyServer"/>, on a manual <see cref="SimulationClock"/> (a FakeTimeProvider with a defined order for timers due together) advanced 1 ms at a time from this thread.
 /// Every timer fires inside <see cref="SimulationClock.Advance"/> and every continuation runs inline there, so the
 /// workers take turns on this one thread and the order of everything follows from the seed alone (the run counts
@@ -26,6 +29,8 @@ internal sealed class SimulationRun : IDisposable
     public const string Group = "sim-group";
 
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(1);
+
+    private static readonly IggyJsonMessageSerializer<DemoMessage> Serializer = new(DemoMessageJsonContext.Default.DemoMessage);
 
     private readonly SimulationOptions _options;
     private readonly Random _random;
@@ -288,15 +293,12 @@ internal sealed class SimulationRun : IDisposable
         var instance = $"producer#{++_producerGeneration}";
         var clock = new InstanceClock(_clock);
         var connection = Connect(instance, clock);
-        var topology = MsOptions.Create(Topology());
-        var producer = new MessageProducer(
-            connection,
-            new TopologyInitializer(connection, topology, clock, NullLogger<TopologyInitializer>.Instance),
-            topology,
-            MsOptions.Create(new ProducerOptions { BatchSize = _options.ProducerBatchSize, Interval = _options.ProducerInterval }),
-            _instrumentation,
+        var settings = new IggyProducerSettings { Stream = Stream, Topic = Topic, Partitions = _options.Partitions };
+        var producer = new DemoProducer(
+            new IggyProducer<DemoMessage>(connection, settings, Serializer, _instrumentation, clock, NullLogger<IggyProducer<DemoMessage>>.Instance),
+            MsOptions.Create(new DemoProducerOptions { BatchSize = _options.ProducerBatchSize, Interval = _options.ProducerInterval }),
             clock,
-            NullLogger<MessageProducer>.Instance);
+            NullLogger<DemoProducer>.Instance);
         var stopping = new CancellationTokenSource();
         _producer = new WorkerProcess(instance, clock, connection, stopping, producer.RunAsync(stopping.Token));
     }
@@ -307,23 +309,35 @@ internal sealed class SimulationRun : IDisposable
         var clock = new InstanceClock(_clock);
         var connection = Connect(instance, clock);
         _calls.Note(_clock.GetUtcNow(), instance, "started");
-        var topology = MsOptions.Create(Topology());
         var lag = new InstanceLagGauge();
-        var consumer = new MessageConsumer(
+        var settings = new IggyConsumerSettings
+        {
+            Stream = Stream,
+            Topic = Topic,
+            ConsumerGroup = Group,
+            Partitions = _options.Partitions,
+            BatchSize = _options.ConsumerBatchSize,
+            PollInterval = _options.PollInterval,
+        };
+
+        // The instance's own services: the demo's handler, logging to the recorder as this instance.
+        var handlers = new ServiceCollection()
+            .AddSingleton(_recorder.LoggerFor<DemoMessageHandler>(instance, () => connection.ClientId))
+            .AddScoped<IIggyMessageHandler<DemoMessage>, DemoMessageHandler>()
+            .BuildServiceProvider();
+        var consumer = new IggyConsumer<DemoMessage>(
             connection,
-            new TopologyInitializer(connection, topology, clock, NullLogger<TopologyInitializer>.Instance),
-            topology,
-            MsOptions.Create(new ConsumerOptions { BatchSize = _options.ConsumerBatchSize, PollInterval = _options.PollInterval }),
+            settings,
+            Serializer,
+            handlers.GetRequiredService<IServiceScopeFactory>(),
             lag.Instrumentation,
             clock,
-            _recorder.LoggerFor(instance, () => connection.ClientId));
+            _recorder.LoggerFor<IggyConsumer<DemoMessage>>(instance, () => connection.ClientId));
         var stopping = new CancellationTokenSource();
-        _consumers[slot] = new WorkerProcess(instance, clock, connection, stopping, consumer.RunAsync(stopping.Token), lag);
+        _consumers[slot] = new WorkerProcess(instance, clock, connection, stopping, consumer.RunAsync(stopping.Token), lag, handlers);
     }
 
     private SimulatedConnection Connect(string instance, InstanceClock clock) => new(_server, clock, _faults, _calls, instance);
-
-    private TopologyOptions Topology() => new() { Stream = Stream, Topic = Topic, ConsumerGroup = Group, Partitions = _options.Partitions };
 
     private void StopEverything()
     {
@@ -356,7 +370,7 @@ internal sealed class SimulationRun : IDisposable
     /// </summary>
     private List<string> SettledLagViolations()
     {
-        var settleUntil = Elapsed + MessageConsumer.LagRefreshInterval + SimulatedIggyServer.RebalancingCheckInterval + (_options.PollInterval * 2);
+        var settleUntil = Elapsed + ConsumerTimings.LagRefreshInterval + SimulatedIggyServer.RebalancingCheckInterval + (_options.PollInterval * 2);
         while (Elapsed < settleUntil)
         {
             _clock.Advance(Step);

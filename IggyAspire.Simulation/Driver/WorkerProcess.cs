@@ -4,9 +4,10 @@ namespace IggyAspire.Simulation.Driver;
 
 /// <summary>
 /// One running instance of a worker: its clock, its connection, its run, the token that stops it and, for a consumer,
-/// its own lag gauge.
+/// its own lag gauge and services (its handler).
 /// </summary>
-internal sealed class WorkerProcess(string instance, InstanceClock clock, SimulatedConnection connection, CancellationTokenSource stopping, Task run, InstanceLagGauge? lag = null) : IDisposable
+internal sealed class WorkerProcess(
+    string instance, InstanceClock clock, SimulatedConnection connection, CancellationTokenSource stopping, Task run, InstanceLagGauge? lag = null, IDisposable? services = null) : IDisposable
 {
     public string Instance { get; } = instance;
 
@@ -55,5 +56,6 @@ internal sealed class WorkerProcess(string instance, InstanceClock clock, Simula
     {
         stopping.Dispose();
         Lag?.Dispose();
+        services?.Dispose();
     }
 }

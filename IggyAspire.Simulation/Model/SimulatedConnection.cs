@@ -1,5 +1,4 @@
 using IggyAspire.Messaging.Connection;
-using IggyAspire.Messaging.Contract;
 using IggyAspire.Messaging.Transport;
 using IggyAspire.Simulation.Faults;
 
@@ -131,9 +130,8 @@ internal sealed class SimulatedConnection(SimulatedIggyServer server, TimeProvid
     public Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, CancellationToken cancellationToken) =>
         CallAsync(TransportOperation.ReadLastMessages, clientId => server.ReadLastMessages(clientId, stream, topic), cancellationToken);
 
-    /// <summary>The producer's id: the payload's, which is also the Iggy id it sets.</summary>
-    private static long IdOf(OutgoingMessage message) =>
-        DemoMessageSerializer.TryDeserialize(message.Payload, out var demo, out _) ? demo.Id : (long)message.Id;
+    /// <summary>The producer's id: the demo sets each message's Iggy id to the payload's.</summary>
+    private static long IdOf(OutgoingMessage message) => (long)message.Id;
 
     /// <summary>As IggyAspire.Client's IggyTransport does: an "already exists" answer is false, not an error.</summary>
     private async Task<bool> CreateAsync(TransportOperation operation, Action<long> create, CancellationToken cancellationToken)

@@ -1,7 +1,8 @@
+using IggyAspire.Messaging;
 using IggyAspire.Messaging.Consuming;
-using IggyAspire.Messaging.Options;
 using IggyAspire.Messaging.Telemetry;
-using IggyAspire.Messaging.Topology;
+using IggyAspire.Producer;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -44,16 +45,12 @@ public sealed class ConsumerReceiveTelemetryTests : IDisposable
         _stopping.Dispose();
     }
 
-    private MessageConsumer Consumer(string topic)
-    {
-        var options = Microsoft.Extensions.Options.Options.Create(new TopologyOptions { Topic = topic });
-        return new MessageConsumer(
-            _transport,
-            new TopologyInitializer(_transport, options, _time, NullLogger<TopologyInitializer>.Instance),
-            options,
-            Microsoft.Extensions.Options.Options.Create(new ConsumerOptions()),
-            _instrumentation,
-            _time,
-            NullLogger<MessageConsumer>.Instance);
-    }
+    private IggyConsumer<DemoMessage> Consumer(string topic) => new(
+        _transport,
+        new IggyConsumerSettings { Stream = "demo-stream", Topic = topic, ConsumerGroup = "demo-consumers" },
+        new IggyJsonMessageSerializer<DemoMessage>(DemoMessageJsonContext.Default.DemoMessage),
+        new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
+        _instrumentation,
+        _time,
+        NullLogger<IggyConsumer<DemoMessage>>.Instance);
 }

@@ -139,8 +139,12 @@ internal sealed class FakeIggyTransport(TimeProvider? clock = null) : IIggyTrans
             throw;
         }
 
+        Delivered.Enqueue((topic, [.. messages]));
         await Sends.Writer.WriteAsync(([.. messages], context), cancellationToken);
     }
+
+    /// <summary>Every send the fake took, with its topic, in order.</summary>
+    public ConcurrentQueue<(string Topic, OutgoingMessage[] Messages)> Delivered { get; } = new();
 
     /// <summary>
     /// The next partition in turn that has messages after the group's stored offset gives up to

@@ -19,8 +19,8 @@ public sealed class IggyClientSettingsTests
         var failure = Assert.Throws<InvalidOperationException>(() => new IggyClientSettings().ResolveCredentials("iggy", IggyConnectionString.Parse("iggy://localhost:8090")));
 
         Assert.Contains("ConnectionStrings:iggy", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("Iggy:Client:Username", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("Iggy:Client:Password", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Aspire:Apache:Iggy:Username", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Aspire:Apache:Iggy:Password", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -56,6 +56,6 @@ public sealed class IggyClientSettingsTests
     {
         var failure = Assert.Throws<InvalidOperationException>(() => new IggyClientSettings { ConnectTimeout = TimeSpan.Zero }.Validate());
 
-        Assert.Contains("Iggy:Client:ConnectTimeout", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Aspire:Apache:Iggy:ConnectTimeout", failure.Message, StringComparison.Ordinal);
     }
 }

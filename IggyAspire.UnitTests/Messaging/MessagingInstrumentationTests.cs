@@ -18,7 +18,7 @@ public sealed class MessagingInstrumentationTests
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
 
-        instrumentation.StartSend("test-stream", "send-topic", Server, [7])!.Dispose();
+        instrumentation.StartSend("test-stream", "send-topic", Server, 1, 7)!.Dispose();
 
         var span = Assert.Single(capture.Spans, span => Equals(span.GetTagItem(MessagingAttributes.DestinationName), "send-topic"));
         Assert.Equal(("send send-topic", ActivityKind.Producer), (span.DisplayName, span.Kind));
@@ -90,7 +90,7 @@ public sealed class MessagingInstrumentationTests
         using var capture = new TelemetryCapture();
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions { EnableTracing = false });
 
-        Assert.Null(instrumentation.StartSend("test-stream", "disabled-topic", Server, [1]));
+        Assert.Null(instrumentation.StartSend("test-stream", "disabled-topic", Server, 1, 1));
     }
 
     [Fact]
@@ -100,17 +100,19 @@ public sealed class MessagingInstrumentationTests
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
 
         instrumentation.RecordSend("test-stream", "metrics-topic", Server, 3, TimeSpan.FromMilliseconds(5), errorType: null);
-        instrumentation.RecordProcess("test-stream", "metrics-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload");
+        instrumentation.RecordProcess("test-stream", "metrics-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload", "dead_letter");
+        instrumentation.RecordProcess("test-stream", "metrics-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "System.OperationCanceledException", failureAction: null);
 
         var ours = capture.Measurements.Where(m => Equals(m.Tags.GetValueOrDefault(MessagingAttributes.DestinationName), "metrics-topic")).ToList();
         Assert.Equal(3, Assert.Single(ours, m => m.Instrument == "messaging.client.sent.messages").Value);
         Assert.Equal(0.005, Assert.Single(ours, m => m.Instrument == "messaging.client.operation.duration").Value, precision: 6);
         Assert.All(ours, m => Assert.Equal("test-stream", m.Tags[MessagingAttributes.StreamName]));
         Assert.Equal(["send", "send"], ours.Where(m => m.Instrument.StartsWith("messaging.client.", StringComparison.Ordinal)).Select(m => m.Tags[MessagingAttributes.OperationType]));
-        Assert.Equal("process", Assert.Single(ours, m => m.Instrument == "messaging.process.duration").Tags[MessagingAttributes.OperationType]);
-        var invalid = Assert.Single(ours, m => m.Instrument == "messaging.iggy.consumer.invalid_messages");
-        Assert.Equal("invalid_payload", invalid.Tags[MessagingAttributes.ErrorType]);
-        Assert.Single(ours, m => m.Instrument == "messaging.process.duration");
+        Assert.All(ours.Where(m => m.Instrument == "messaging.process.duration"), m => Assert.Equal("process", m.Tags[MessagingAttributes.OperationType]));
+        // A failure the policy handled counts; one that left the message to come again (shutdown) does not.
+        var failed = Assert.Single(ours, m => m.Instrument == "messaging.iggy.consumer.failed_messages");
+        Assert.Equal(("invalid_payload", "dead_letter"), (failed.Tags[MessagingAttributes.ErrorType], failed.Tags[MessagingAttributes.FailureAction]));
+        Assert.Equal(2, ours.Count(m => m.Instrument == "messaging.process.duration"));
     }
 
     [Fact]
@@ -121,7 +123,7 @@ public sealed class MessagingInstrumentationTests
         using var instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
 
         instrumentation.RecordSend("test-stream", "buckets-topic", Server, 1, TimeSpan.FromMilliseconds(30), errorType: null);
-        instrumentation.RecordProcess("test-stream", "buckets-topic", "group", Server, 0, TimeSpan.FromMilliseconds(3), errorType: null);
+        instrumentation.RecordProcess("test-stream", "buckets-topic", "group", Server, 0, TimeSpan.FromMilliseconds(3), errorType: null, failureAction: null);
         meters.ForceFlush();
 
         double[] conventions = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -189,7 +191,7 @@ public sealed class MessagingInstrumentationTests
 
         instrumentation.RecordSend("test-stream", "quiet-topic", Server, 1, TimeSpan.FromMilliseconds(1), errorType: null);
         instrumentation.RecordReceive("test-stream", "quiet-topic", "group", Server, 0, 1, TimeSpan.FromMilliseconds(1), errorType: null);
-        instrumentation.RecordProcess("test-stream", "quiet-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload");
+        instrumentation.RecordProcess("test-stream", "quiet-topic", "group", Server, 0, TimeSpan.FromMilliseconds(1), "invalid_payload", "skip");
         instrumentation.RecordLag("test-stream", "quiet-topic", "group", partitionId: 0, pending: 8);
         capture.CollectObservables();
 

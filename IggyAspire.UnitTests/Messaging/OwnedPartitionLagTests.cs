@@ -1,5 +1,4 @@
 using IggyAspire.Messaging.Consuming;
-using IggyAspire.Messaging.Options;
 using IggyAspire.Messaging.Telemetry;
 using IggyAspire.Messaging.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -24,7 +23,7 @@ public sealed class OwnedPartitionLagTests : IDisposable
     public OwnedPartitionLagTests()
     {
         _transport = new FakeIggyTransport(_time);
-        _lag = new OwnedPartitionLag(_transport, _instrumentation, new TopologyOptions { Topic = _topic }, _time, NullLogger.Instance);
+        _lag = new OwnedPartitionLag(_transport, _instrumentation, "demo-stream", _topic, "demo-consumers", _time, NullLogger.Instance);
 
         // Partition 1: offsets 0-4, stored at 2. Partition 3: empty. Partition 4: offsets 0-2, nothing stored.
         _transport.Append([.. Enumerable.Range(0, 5).Select(offset => Message(1, (ulong)offset))]);
@@ -67,7 +66,7 @@ public sealed class OwnedPartitionLagTests : IDisposable
         await _lag.RefreshIfDueAsync(TestContext.Current.CancellationToken);
         _transport.Members = [new GroupMember(0, [0, 2, 4]), new GroupMember(7, [1, 3])];
 
-        _time.Advance(MessageConsumer.LagRefreshInterval - TimeSpan.FromMilliseconds(1));
+        _time.Advance(ConsumerTimings.LagRefreshInterval - TimeSpan.FromMilliseconds(1));
         await _lag.RefreshIfDueAsync(TestContext.Current.CancellationToken);
         var (readsBeforeTheInterval, lagBeforeTheInterval) = (_transport.MemberReads, Lag());
         _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -85,7 +84,7 @@ public sealed class OwnedPartitionLagTests : IDisposable
         _lag.Served(1);
         await _lag.RefreshIfDueAsync(TestContext.Current.CancellationToken);
         _transport.Members = [new GroupMember(0, [0, 2]), new GroupMember(8, [1, 3, 4])];
-        _time.Advance(MessageConsumer.LagRefreshInterval);
+        _time.Advance(ConsumerTimings.LagRefreshInterval);
 
         await _lag.RefreshIfDueAsync(TestContext.Current.CancellationToken);
         var afterLeaving = Lag();
@@ -116,7 +115,7 @@ public sealed class OwnedPartitionLagTests : IDisposable
         _lag.Served(1);
         await _lag.RefreshIfDueAsync(TestContext.Current.CancellationToken);
         _transport.FailuresLeft["members"] = 1;
-        _time.Advance(MessageConsumer.LagRefreshInterval);
+        _time.Advance(ConsumerTimings.LagRefreshInterval);
 
         await _lag.RefreshIfDueAsync(TestContext.Current.CancellationToken);
 

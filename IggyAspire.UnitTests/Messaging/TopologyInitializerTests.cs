@@ -1,4 +1,4 @@
-using IggyAspire.Messaging.Options;
+using IggyAspire.Messaging;
 using IggyAspire.Messaging.Topology;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,7 +15,7 @@ public sealed class TopologyInitializerTests
     [Fact]
     public async Task The_first_worker_creates_stream_topic_and_group()
     {
-        await Initializer().EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+        await Initializer().EnsureAsync("demo-stream", "demo-topic", 3, "demo-consumers", deadLetterTopic: null, TestContext.Current.CancellationToken);
 
         Assert.Equal(["stream:demo-stream", "topic:demo-stream/demo-topic/3", "group:demo-consumers"], _transport.Created);
     }
@@ -23,7 +23,7 @@ public sealed class TopologyInitializerTests
     [Fact]
     public async Task A_producer_leaves_the_consumer_group_to_the_consumers()
     {
-        await Initializer().EnsureAsync(includeConsumerGroup: false, TestContext.Current.CancellationToken);
+        await Initializer().EnsureAsync("demo-stream", "demo-topic", 3, consumerGroup: null, deadLetterTopic: null, TestContext.Current.CancellationToken);
 
         Assert.DoesNotContain("group:demo-consumers", _transport.Created);
     }
@@ -35,8 +35,8 @@ public sealed class TopologyInitializerTests
         _transport.CreateGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstLog = new FakeLogger<TopologyInitializer>();
         var secondLog = new FakeLogger<TopologyInitializer>();
-        var first = Initializer(firstLog).EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
-        var second = Initializer(secondLog).EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+        var first = Initializer(firstLog).EnsureAsync("demo-stream", "demo-topic", 3, "demo-consumers", deadLetterTopic: null, TestContext.Current.CancellationToken);
+        var second = Initializer(secondLog).EnsureAsync("demo-stream", "demo-topic", 3, "demo-consumers", deadLetterTopic: null, TestContext.Current.CancellationToken);
         Assert.Equal(2, _transport.CreatesEntered);
         _transport.CreateGate.SetResult();
 
@@ -55,8 +55,8 @@ public sealed class TopologyInitializerTests
         var first = new FakeLogger<TopologyInitializer>();
         var second = new FakeLogger<TopologyInitializer>();
 
-        await Initializer(first).EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
-        await Initializer(second).EnsureAsync(includeConsumerGroup: true, TestContext.Current.CancellationToken);
+        await Initializer(first).EnsureAsync("demo-stream", "demo-topic", 3, "demo-consumers", deadLetterTopic: null, TestContext.Current.CancellationToken);
+        await Initializer(second).EnsureAsync("demo-stream", "demo-topic", 3, "demo-consumers", deadLetterTopic: null, TestContext.Current.CancellationToken);
 
         Assert.Equal(
             ["Created stream 'demo-stream'", "Created topic 'demo-stream/demo-topic'", "Created consumer group 'demo-consumers'"],
@@ -71,7 +71,7 @@ public sealed class TopologyInitializerTests
     {
         _transport.FailuresLeft["create-stream"] = 2;
 
-        var ensure = Initializer().EnsureAsync(includeConsumerGroup: false, TestContext.Current.CancellationToken);
+        var ensure = Initializer().EnsureAsync("demo-stream", "demo-topic", 3, consumerGroup: null, deadLetterTopic: null, TestContext.Current.CancellationToken);
 
         // The clock has not moved: the retry waits for it.
         Assert.False(ensure.IsCompleted, "the failed create was retried without a pause");
@@ -85,14 +85,19 @@ public sealed class TopologyInitializerTests
     {
         _transport.FailuresLeft["create-stream"] = 100;
 
-        var ensure = Initializer().EnsureAsync(includeConsumerGroup: false, TestContext.Current.CancellationToken);
+        var ensure = Initializer().EnsureAsync("demo-stream", "demo-topic", 3, consumerGroup: null, deadLetterTopic: null, TestContext.Current.CancellationToken);
 
         await Assert.ThrowsAsync<IOException>(() => Clock.RunAsync(_time, ensure, TimeSpan.FromSeconds(1)));
     }
 
-    private TopologyInitializer Initializer(ILogger<TopologyInitializer>? logger = null) => new(
-        _transport,
-        Microsoft.Extensions.Options.Options.Create(new TopologyOptions { Partitions = 3 }),
-        _time,
-        logger ?? NullLogger<TopologyInitializer>.Instance);
+    [Fact]
+    public async Task A_consumer_with_a_dead_letter_topic_creates_it_with_one_partition()
+    {
+        await Initializer().EnsureAsync("demo-stream", "demo-topic", 3, "demo-consumers", "demo-topic-dead-letter", TestContext.Current.CancellationToken);
+
+        Assert.Equal(["stream:demo-stream", "topic:demo-stream/demo-topic/3", "group:demo-consumers", "topic:demo-stream/demo-topic-dead-letter/1"], _transport.Created);
+    }
+
+    private TopologyInitializer Initializer(ILogger<TopologyInitializer>? logger = null) =>
+        new(_transport, new IggyRetrySettings(), _time, logger ?? NullLogger<TopologyInitializer>.Instance);
 }

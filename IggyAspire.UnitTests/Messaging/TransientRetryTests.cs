@@ -12,7 +12,7 @@ public sealed class TransientRetryTests
     public async Task A_call_that_keeps_failing_is_tried_six_times_then_its_failure_reaches_the_caller()
     {
         var attempts = new List<DateTimeOffset>();
-        var retry = TransientRetry.Create("Testing", _time, NullLogger.Instance);
+        var retry = TransientRetry.Create("Testing", new IggyAspire.Messaging.IggyRetrySettings(), _time, NullLogger.Instance);
 
         var call = retry.ExecuteAsync(_ => FailAsync(attempts), TestContext.Current.CancellationToken).AsTask();
 
@@ -25,7 +25,7 @@ public sealed class TransientRetryTests
     public async Task No_retry_comes_before_the_clock_moves()
     {
         var attempts = new List<DateTimeOffset>();
-        var retry = TransientRetry.Create("Testing", _time, NullLogger.Instance);
+        var retry = TransientRetry.Create("Testing", new IggyAspire.Messaging.IggyRetrySettings(), _time, NullLogger.Instance);
 
         var call = retry.ExecuteAsync(_ => FailAsync(attempts), TestContext.Current.CancellationToken).AsTask();
 
@@ -40,7 +40,7 @@ public sealed class TransientRetryTests
     public async Task Cancellation_is_shutdown_and_is_not_retried()
     {
         var attempts = 0;
-        var retry = TransientRetry.Create("Testing", _time, NullLogger.Instance);
+        var retry = TransientRetry.Create("Testing", new IggyAspire.Messaging.IggyRetrySettings(), _time, NullLogger.Instance);
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => retry.ExecuteAsync(_ =>
         {
@@ -55,5 +55,16 @@ public sealed class TransientRetryTests
     {
         attempts.Add(_time.GetUtcNow());
         throw new IOException("transient (fake)");
+    }
+
+    [Fact]
+    public async Task Zero_retries_gives_the_first_failure_to_the_caller_at_once()
+    {
+        var attempts = new List<DateTimeOffset>();
+        var retry = TransientRetry.Create("Testing", new IggyAspire.Messaging.IggyRetrySettings { MaxRetryAttempts = 0 }, _time, NullLogger.Instance);
+
+        await Assert.ThrowsAsync<IOException>(() => retry.ExecuteAsync(_ => FailAsync(attempts), TestContext.Current.CancellationToken).AsTask());
+
+        Assert.Single(attempts);
     }
 }

@@ -1,29 +1,32 @@
 using System.Diagnostics;
 using System.Text;
+using IggyAspire.Consumer;
+using IggyAspire.Messaging;
 using IggyAspire.Messaging.Consuming;
-using IggyAspire.Messaging.Contract;
-using IggyAspire.Messaging.Options;
 using IggyAspire.Messaging.Telemetry;
-using IggyAspire.Messaging.Topology;
 using IggyAspire.Messaging.Transport;
+using IggyAspire.Producer;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace IggyAspire.UnitTests.Messaging;
 
-public sealed class MessageConsumerTests : IDisposable
+/// <summary>The package's consumer with the demo's handler (compiled in from IggyAspire.Consumer) over a fake transport.</summary>
+public sealed class IggyConsumerTests : IDisposable
 {
-    private static readonly TimeSpan PollInterval = new ConsumerOptions().PollInterval;
+    private static readonly TimeSpan PollInterval = new IggyConsumerSettings().PollInterval;
+    private static readonly IggyJsonMessageSerializer<DemoMessage> Serializer = new(DemoMessageJsonContext.Default.DemoMessage);
 
     private readonly FakeTimeProvider _time = new();
     private readonly FakeIggyTransport _transport;
-    private readonly FakeLogger<MessageConsumer> _logger = new();
+    private readonly FakeLogCollector _logs = new();
+    private readonly List<ServiceProvider> _services = [];
     private readonly MessagingInstrumentation _instrumentation = new(new MessagingInstrumentationOptions());
     private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
 
-    public MessageConsumerTests() => _transport = new FakeIggyTransport(_time);
+    public IggyConsumerTests() => _transport = new FakeIggyTransport(_time);
 
     [Fact]
     public async Task It_joins_the_group_then_stores_the_last_offset_of_each_batch_after_processing_it()
@@ -163,29 +166,27 @@ public sealed class MessageConsumerTests : IDisposable
         await StopAsync(run);
 
         Assert.Equal((0u, 4UL), stored);
-        Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith("Skipped the message at partition 0 offset 3", StringComparison.Ordinal));
+        Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith("The payload at partition 0 offset 3 is not a DemoMessage (", StringComparison.Ordinal) && message.EndsWith("; it is skipped", StringComparison.Ordinal));
         Assert.Contains(Logs(LogLevel.Information), message => message.StartsWith("Consumed message 8", StringComparison.Ordinal));
-        var invalid = Assert.Single(capture.Measurements, m => m.Instrument == "messaging.iggy.consumer.invalid_messages" && Equals(m.Tags[MessagingAttributes.DestinationName], topic));
-        Assert.Equal(MessageConsumer.InvalidPayloadError, invalid.Tags[MessagingAttributes.ErrorType]);
+        var failed = Assert.Single(capture.Measurements, m => m.Instrument == "messaging.iggy.consumer.failed_messages" && Equals(m.Tags[MessagingAttributes.DestinationName], topic));
+        Assert.Equal(IggyConsumer<DemoMessage>.InvalidPayloadError, failed.Tags[MessagingAttributes.ErrorType]);
+        Assert.Equal(MessagingAttributes.SkipAction, failed.Tags[MessagingAttributes.FailureAction]);
     }
 
     [Fact]
-    public async Task A_message_whose_processing_throws_is_logged_and_skipped_and_the_batch_still_stored()
+    public async Task A_message_whose_handler_throws_is_logged_and_skipped_and_the_batch_still_stored()
     {
-        _transport.Append(
-            new ReceivedMessage(0, 3, 0, _time.GetUtcNow(), new UnreadablePayload().Memory, new Dictionary<string, string>()),
-            Message(partitionId: 0, 4, Valid(8)));
-        var run = Consumer(out _).RunAsync(_stopping.Token);
+        _transport.Append(Message(partitionId: 0, 3, Valid(7)), Message(partitionId: 0, 4, Valid(8)));
+        var run = Consumer(out _, handlers: services => services.AddScoped<IIggyMessageHandler<DemoMessage>>(_ => new FailingHandler(failingId: 7))).RunAsync(_stopping.Token);
 
         await Clock.AdvanceUntilAsync(_time, () => _transport.StoredOffset(0) is not null || run.IsCompleted, TimeSpan.FromMilliseconds(100));
         Assert.False(run.IsCompleted, $"the consumer stopped: {run.Exception?.InnerException?.Message}");
         await StopAsync(run);
 
         Assert.Equal(4UL, _transport.StoredOffset(0));
-        var failed = Assert.Single(_logger.Collector.GetSnapshot(), log => log.Level == LogLevel.Error);
-        Assert.Equal("Processing the message at partition 0 offset 3 failed; it is skipped", failed.Message);
+        var failed = Assert.Single(_logs.GetSnapshot(), log => log.Level == LogLevel.Error);
+        Assert.Equal("Handling the message at partition 0 offset 3 failed; it is skipped", failed.Message);
         Assert.IsType<InvalidDataException>(failed.Exception);
-        Assert.StartsWith("Consumed message 8 ", Assert.Single(Consumed()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -252,7 +253,7 @@ public sealed class MessageConsumerTests : IDisposable
         var tolerance = TimeSpan.FromMilliseconds(750);
         var gaps = Gaps(polledAt);
         Assert.InRange(gaps[4], 32 * PollInterval, (32 * PollInterval) + tolerance);
-        Assert.All(gaps.Skip(5), gap => Assert.InRange(gap, MessageConsumer.MaxPollBackoff, MessageConsumer.MaxPollBackoff + tolerance));
+        Assert.All(gaps.Skip(5), gap => Assert.InRange(gap, ConsumerTimings.MaxPollBackoff, ConsumerTimings.MaxPollBackoff + tolerance));
     }
 
     [Fact]
@@ -261,7 +262,7 @@ public sealed class MessageConsumerTests : IDisposable
         using var capture = new TelemetryCapture();
         _transport.SetStoredOffset(0, 3);
         _transport.Append([.. Enumerable.Range(0, 10).Select(offset => Message(partitionId: 0, (ulong)offset, Valid(offset + 1)))]);
-        var run = Consumer(out var topic, new ConsumerOptions { BatchSize = 4 }).RunAsync(_stopping.Token);
+        var run = Consumer(out var topic, settings => settings.BatchSize = 4).RunAsync(_stopping.Token);
 
         // The first batch is offsets 4 to 7, stored; offsets 8 and 9 follow. The clock has not moved, so no second poll yet.
         Assert.Equal((0u, 7UL), await Clock.NextAsync(_transport.Stores));
@@ -276,7 +277,7 @@ public sealed class MessageConsumerTests : IDisposable
     {
         using var capture = new TelemetryCapture();
         _transport.Append(Message(partitionId: 1, 0, Valid(1)), Message(partitionId: 1, 1, Valid(2)));
-        var run = Consumer(out var topic, new ConsumerOptions { BatchSize = 1 }).RunAsync(_stopping.Token);
+        var run = Consumer(out var topic, settings => settings.BatchSize = 1).RunAsync(_stopping.Token);
         Assert.Equal((1u, 0UL), await Clock.NextAsync(_transport.Stores));
         var beforeTheFailure = await LagOnceItIsAsync(capture, topic, new() { ["1"] = 1 });
 
@@ -300,10 +301,129 @@ public sealed class MessageConsumerTests : IDisposable
         Assert.Empty(afterStopping);
     }
 
+    [Fact]
+    public async Task With_the_dead_letter_policy_a_payload_that_does_not_deserialize_is_parked_with_why_and_then_passed()
+    {
+        using var capture = new TelemetryCapture();
+        var headers = new Dictionary<string, string> { ["tenant"] = "a" };
+        _transport.Append(new ReceivedMessage(0, 3, 33, _time.GetUtcNow(), Encoding.UTF8.GetBytes("{not json"), headers), Message(partitionId: 0, 4, Valid(8)));
+        var run = Consumer(out var topic, settings => settings.FailurePolicy = IggyFailurePolicy.DeadLetter).RunAsync(_stopping.Token);
+
+        Assert.Equal((0u, 4UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        await StopAsync(run);
+
+        Assert.Contains($"topic:demo-stream/{topic}-dead-letter/1", _transport.Created);
+        var (parkedIn, parked) = Assert.Single(_transport.Delivered);
+        Assert.Equal($"{topic}-dead-letter", parkedIn);
+        var message = Assert.Single(parked);
+        Assert.Equal(((UInt128)33, "{not json"), (message.Id, Encoding.UTF8.GetString(message.Payload)));
+        Assert.Equal("a", message.Headers!["tenant"]);
+        Assert.Equal((topic, "0", "3", IggyConsumer<DemoMessage>.InvalidPayloadError), (message.Headers[IggyDeadLetterHeaders.Topic],
+            message.Headers[IggyDeadLetterHeaders.PartitionId], message.Headers[IggyDeadLetterHeaders.Offset], message.Headers[IggyDeadLetterHeaders.ErrorType]));
+        Assert.StartsWith("'n' is an invalid start of a property name", message.Headers[IggyDeadLetterHeaders.ErrorMessage], StringComparison.Ordinal);
+        Assert.Contains(Logs(LogLevel.Warning), log => log.EndsWith($"; it is parked in {topic}-dead-letter", StringComparison.Ordinal));
+        var failed = Assert.Single(capture.Measurements, m => m.Instrument == "messaging.iggy.consumer.failed_messages" && Equals(m.Tags[MessagingAttributes.DestinationName], topic));
+        Assert.Equal(MessagingAttributes.DeadLetterAction, failed.Tags[MessagingAttributes.FailureAction]);
+        Assert.StartsWith("Consumed message 8 ", Assert.Single(Consumed()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_that_cannot_be_parked_is_not_passed_the_handled_ones_before_it_are_stored_and_it_comes_again()
+    {
+        _transport.FailuresLeft["send"] = TransientRetryAttempts + 1;
+        _transport.Append(Message(partitionId: 0, 0, Valid(1)), Message(partitionId: 0, 1, Valid(2)), Message(partitionId: 0, 2, Valid(3)));
+        var run = Consumer(out var topic, settings => settings.FailurePolicy = IggyFailurePolicy.DeadLetter, services => services.AddScoped<IIggyMessageHandler<DemoMessage>>(_ => new FailingHandler(failingId: 2)))
+            .RunAsync(_stopping.Token);
+
+        // Offset 0 handled and stored; offset 1 fails and its parking fails after every retry: nothing past 0 is stored.
+        Assert.Equal((0u, 0UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        Assert.Contains(Logs(LogLevel.Error), log => log == $"Parking the message at partition 0 offset 1 in {topic}-dead-letter failed; it is delivered again");
+
+        // The next poll brings it back; parked now, it is passed and the batch stored to its end.
+        Assert.Equal((0u, 2UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        await StopAsync(run);
+        var (_, parked) = Assert.Single(_transport.Delivered);
+        Assert.Equal((UInt128)0, Assert.Single(parked).Id);
+        Assert.Equal("System.IO.InvalidDataException", parked[0].Headers![IggyDeadLetterHeaders.ErrorType]);
+    }
+
+    [Fact]
+    public async Task Each_message_gets_its_handler_from_a_scope_of_its_own()
+    {
+        var scopes = new List<object>();
+        _transport.Append(Message(partitionId: 0, 0, Valid(1)), Message(partitionId: 0, 1, Valid(2)));
+        var run = Consumer(out _, handlers: services => services.AddScoped<ScopedDependency>().AddScoped<IIggyMessageHandler<DemoMessage>>(provider => new RecordingHandler(provider.GetRequiredService<ScopedDependency>(), scopes)))
+            .RunAsync(_stopping.Token);
+
+        Assert.Equal((0u, 1UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        await StopAsync(run);
+
+        Assert.Equal(2, scopes.Count);
+        Assert.NotSame(scopes[0], scopes[1]);
+        Assert.All(scopes, scope => Assert.True(((ScopedDependency)scope).Disposed, "the message's scope was not disposed after its handler returned"));
+    }
+
+    [Fact]
+    public async Task Shutdown_stops_between_messages_and_stores_only_those_handled()
+    {
+        var blocking = new BlockingHandler(blockingId: 2);
+        _transport.Append(Message(partitionId: 0, 0, Valid(1)), Message(partitionId: 0, 1, Valid(2)), Message(partitionId: 0, 2, Valid(3)));
+        var run = Consumer(out _, handlers: services => services.AddScoped<IIggyMessageHandler<DemoMessage>>(_ => blocking)).RunAsync(_stopping.Token);
+        await blocking.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        // The handler of offset 1 gives up when the host stops: offset 0 is stored, 1 and 2 come again after the restart.
+        await _stopping.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0UL, _transport.StoredOffset(0));
+        Assert.Equal([1L, 2L], blocking.Started);
+        Assert.Empty(_transport.Delivered);
+    }
+
+    private sealed class FailingHandler(long failingId) : IIggyMessageHandler<DemoMessage>
+    {
+        public Task HandleAsync(IggyMessage<DemoMessage> message, CancellationToken cancellationToken) =>
+            message.Body.Id == failingId ? throw new InvalidDataException($"message {failingId} is bad (test)") : Task.CompletedTask;
+    }
+
+    private sealed class ScopedDependency : IDisposable
+    {
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
+    }
+
+    private sealed class RecordingHandler(ScopedDependency dependency, List<object> scopes) : IIggyMessageHandler<DemoMessage>
+    {
+        public Task HandleAsync(IggyMessage<DemoMessage> message, CancellationToken cancellationToken)
+        {
+            scopes.Add(dependency);
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class BlockingHandler(long blockingId) : IIggyMessageHandler<DemoMessage>
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public List<long> Started { get; } = [];
+
+        public async Task HandleAsync(IggyMessage<DemoMessage> message, CancellationToken cancellationToken)
+        {
+            Started.Add(message.Body.Id);
+            if (message.Body.Id == blockingId)
+            {
+                Entered.SetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+        }
+    }
+
     public void Dispose()
     {
         _instrumentation.Dispose();
         _stopping.Dispose();
+        _services.ForEach(provider => provider.Dispose());
     }
 
     [Fact]
@@ -352,19 +472,18 @@ public sealed class MessageConsumerTests : IDisposable
             .ToDictionary(m => (string)m.Tags[MessagingAttributes.PartitionId]!, m => m.Value);
     }
 
-    private MessageConsumer Consumer(out string topic, ConsumerOptions? consumerOptions = null)
+    private IggyConsumer<DemoMessage> Consumer(out string topic, Action<IggyConsumerSettings>? configure = null, Action<IServiceCollection>? handlers = null)
     {
         // Each test gets its own topic so parallel tests' spans and metrics are told apart.
         topic = $"demo-topic-{Guid.NewGuid():N}";
-        var options = Microsoft.Extensions.Options.Options.Create(new TopologyOptions { Topic = topic });
-        return new MessageConsumer(
-            _transport,
-            new TopologyInitializer(_transport, options, _time, NullLogger<TopologyInitializer>.Instance),
-            options,
-            Microsoft.Extensions.Options.Options.Create(consumerOptions ?? new ConsumerOptions()),
-            _instrumentation,
-            _time,
-            _logger);
+        var settings = new IggyConsumerSettings { Stream = "demo-stream", Topic = topic, ConsumerGroup = "demo-consumers" };
+        configure?.Invoke(settings);
+        var services = new ServiceCollection().AddSingleton<ILogger<DemoMessageHandler>>(new FakeLogger<DemoMessageHandler>(_logs));
+        (handlers ?? (services => services.AddScoped<IIggyMessageHandler<DemoMessage>, DemoMessageHandler>()))(services);
+        var provider = services.BuildServiceProvider();
+        _services.Add(provider);
+        return new IggyConsumer<DemoMessage>(
+            _transport, settings, Serializer, provider.GetRequiredService<IServiceScopeFactory>(), _instrumentation, _time, new FakeLogger<IggyConsumer<DemoMessage>>(_logs));
     }
 
     private async Task StopAsync(Task run)
@@ -391,9 +510,9 @@ public sealed class MessageConsumerTests : IDisposable
 
     private List<string> Consumed() => [.. Logs(LogLevel.Information).Where(message => message.StartsWith("Consumed", StringComparison.Ordinal))];
 
-    private List<string> Logs(LogLevel level) => [.. _logger.Collector.GetSnapshot().Where(log => log.Level == level).Select(log => log.Message)];
+    private List<string> Logs(LogLevel level) => [.. _logs.GetSnapshot().Where(log => log.Level == level).Select(log => log.Message)];
 
-    private byte[] Valid(long id) => DemoMessageSerializer.Serialize(new DemoMessage(id, "hello", _time.GetUtcNow()));
+    private byte[] Valid(long id) => Serializer.Serialize(new DemoMessage(id, "hello", _time.GetUtcNow()));
 
     private ReceivedMessage Message(uint partitionId, ulong offset, byte[] payload) =>
         new(partitionId, offset, 0, _time.GetUtcNow(), payload, new Dictionary<string, string>());

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace IggyAspire.Messaging.Contract;
+namespace IggyAspire.Producer;
 
 /// <summary>Source-generated JSON for <see cref="DemoMessage"/>: no reflection, and every field is required.</summary>
 [JsonSourceGenerationOptions(
