@@ -67,11 +67,11 @@ public sealed class IggyPublishTests
     {
         var published = await PublishDemoAsync();
 
-        // No AppHost creates the topic in a deployment: the first worker to start does, with Iggy:Topology:Partitions.
+        // No AppHost creates the topic in a deployment: the first worker to start does, with IGGY_PARTITIONS.
         var producer = Strings(published.Resources.GetProperty("producer").GetProperty("env"));
         var consumer = Strings(published.Resources.GetProperty("consumer").GetProperty("env"));
-        Assert.Equal("3", producer["Iggy__Topology__Partitions"]);
-        Assert.Equal("3", consumer["Iggy__Topology__Partitions"]);
+        Assert.Equal("3", producer["IGGY_PARTITIONS"]);
+        Assert.Equal("3", consumer["IGGY_PARTITIONS"]);
         Assert.Equal(("demo-stream", "demo-topic"), (producer["IGGY_STREAM"], producer["IGGY_TOPIC"]));
         Assert.Equal(("demo-stream", "demo-topic", "demo-consumers"), (consumer["IGGY_STREAM"], consumer["IGGY_TOPIC"], consumer["IGGY_CONSUMERGROUP"]));
         Assert.Equal(("{demo-topic.connectionString}", "{demo-consumers.connectionString}"), (producer["ConnectionStrings__iggy"], consumer["ConnectionStrings__iggy"]));
@@ -93,7 +93,7 @@ public sealed class IggyPublishTests
             "The Iggy topic 'demo-topic' (stream 'demo-stream') declares a message expiry of 02:00:00 and a maximum size of 2147483648 bytes, which only the AppHost applies, in run mode. "
             + "In a deployment the workers create the topic with its partition count and the server's defaults for the rest: create it with these settings on the deployed server before the workers start.",
             warning);
-        Assert.Equal("3", Strings(published.Resources.GetProperty("producer").GetProperty("env"))["Iggy__Topology__Partitions"]);
+        Assert.Equal("3", Strings(published.Resources.GetProperty("producer").GetProperty("env"))["IGGY_PARTITIONS"]);
     }
 
     // As IggyAspire.AppHost/AppHost.cs builds it, with the worker projects added by path (the AppHost itself needs

@@ -148,8 +148,8 @@ public sealed class IggyTopologyModelTests
             ["HttpUri"] = "http://localhost:43000",
         };
         Assert.Equal(new Dictionary<string, string?>(server) { ["Stream"] = "demo.stream" }, await PropertiesAsync(stream.Resource));
-        Assert.Equal(new Dictionary<string, string?>(server) { ["Stream"] = "demo.stream", ["Topic"] = "demo-topic" }, await PropertiesAsync(topic.Resource));
-        Assert.Equal(new Dictionary<string, string?>(server) { ["Stream"] = "demo.stream", ["Topic"] = "demo-topic", ["ConsumerGroup"] = "demo-consumers" }, await PropertiesAsync(group.Resource));
+        Assert.Equal(new Dictionary<string, string?>(server) { ["Stream"] = "demo.stream", ["Topic"] = "demo-topic", ["Partitions"] = "3" }, await PropertiesAsync(topic.Resource));
+        Assert.Equal(new Dictionary<string, string?>(server) { ["Stream"] = "demo.stream", ["Topic"] = "demo-topic", ["Partitions"] = "3", ["ConsumerGroup"] = "demo-consumers" }, await PropertiesAsync(group.Resource));
     }
 
     [Fact]
@@ -166,7 +166,7 @@ public sealed class IggyTopologyModelTests
         Assert.Equal("{demo-topic.connectionString}", produced["ConnectionStrings__demo-topic"]);
         Assert.Equal("{demo-topic.connectionString}", produced["ConnectionStrings__demo_topic"]);
         Assert.Equal(
-            ["DEMO_TOPIC_HOST", "DEMO_TOPIC_HTTPURI", "DEMO_TOPIC_PASSWORD", "DEMO_TOPIC_PORT", "DEMO_TOPIC_STREAM", "DEMO_TOPIC_TOPIC", "DEMO_TOPIC_URI", "DEMO_TOPIC_USERNAME"],
+            ["DEMO_TOPIC_HOST", "DEMO_TOPIC_HTTPURI", "DEMO_TOPIC_PARTITIONS", "DEMO_TOPIC_PASSWORD", "DEMO_TOPIC_PORT", "DEMO_TOPIC_STREAM", "DEMO_TOPIC_TOPIC", "DEMO_TOPIC_URI", "DEMO_TOPIC_USERNAME"],
             produced.Keys.Where(k => k.StartsWith("DEMO_TOPIC_", StringComparison.Ordinal)).Order());
         Assert.Equal(("demo-stream", "demo-topic"), (produced["DEMO_TOPIC_STREAM"], produced["DEMO_TOPIC_TOPIC"]));
 

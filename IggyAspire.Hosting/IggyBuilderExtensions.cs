@@ -11,9 +11,6 @@ public static partial class IggyBuilderExtensions
     private const string DataPath = "/app/local_data";
     private const string WebUiPath = "/ui";
 
-    // The workers' Iggy:Topology:Partitions (IggyAspire.Messaging's TopologyOptions), the count they create a topic with.
-    private const string TopologyPartitionsVariable = "Iggy__Topology__Partitions";
-
     /// <summary>
     /// Adds the Iggy server container: TCP endpoint <c>tcp</c> (8090) and HTTP endpoint <c>http</c> (3000) bound to all
     /// interfaces inside the container, QUIC and WebSocket listeners off, root credentials from parameters, the
@@ -218,53 +215,6 @@ public static partial class IggyBuilderExtensions
         ResourceBuilderExtensions.WithReference(builder, (IResourceBuilder<IResourceWithServiceDiscovery>)source);
         return ResourceBuilderExtensions.WithReference(builder, (IResourceBuilder<IResourceWithConnectionString>)source);
     }
-
-    // The same optional parameters as Aspire's WithReference(IResourceBuilder<IResourceWithConnectionString>, string?, bool),
-    // so that every call that would bind to it binds to these overloads instead (RS0026 asks for one optional-parameter
-    // overload per name; Aspire's own WithReference overloads disable it too).
-#pragma warning disable RS0026
-    /// <summary>
-    /// Gives <paramref name="builder"/> the topic's connection string and names, as Aspire's own
-    /// <c>WithReference</c> does (<c>ConnectionStrings__{name}</c>, <c>{NAME}_STREAM</c>, <c>{NAME}_TOPIC</c>, …), and
-    /// its declared partition count as <c>Iggy__Topology__Partitions</c>, so that a worker which creates the topic
-    /// itself (in a deployment, where the AppHost creates nothing) creates it with that count, not 1. C# picks this
-    /// overload instead of Aspire's because <see cref="IResourceBuilder{T}"/> of <see cref="IggyTopicResource"/>
-    /// matches it without conversion.
-    /// </summary>
-    /// <param name="builder">The resource that uses the topic.</param>
-    /// <param name="source">The topic.</param>
-    /// <param name="connectionName">The connection name; the topic's resource name when null.</param>
-    /// <param name="optional">As for Aspire's overload: whether a missing connection string is allowed.</param>
-    public static IResourceBuilder<TDestination> WithReference<TDestination>(this IResourceBuilder<TDestination> builder, IResourceBuilder<IggyTopicResource> source, string? connectionName = null, bool optional = false)
-        where TDestination : IResourceWithEnvironment
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(source);
-
-        return ResourceBuilderExtensions.WithReference(builder, (IResourceBuilder<IResourceWithConnectionString>)source, connectionName, optional)
-            .WithEnvironment(TopologyPartitionsVariable, source.Resource.Partitions.ToString(CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>
-    /// Gives <paramref name="builder"/> the consumer group's connection string and names, as Aspire's own
-    /// <c>WithReference</c> does (<c>ConnectionStrings__{name}</c>, <c>{NAME}_STREAM</c>, <c>{NAME}_TOPIC</c>,
-    /// <c>{NAME}_CONSUMERGROUP</c>, …), and its topic's declared partition count as <c>Iggy__Topology__Partitions</c>,
-    /// so that a worker which creates the topic itself (in a deployment) creates it with that count, not 1.
-    /// </summary>
-    /// <param name="builder">The resource that consumes in the group.</param>
-    /// <param name="source">The consumer group.</param>
-    /// <param name="connectionName">The connection name; the group's resource name when null.</param>
-    /// <param name="optional">As for Aspire's overload: whether a missing connection string is allowed.</param>
-    public static IResourceBuilder<TDestination> WithReference<TDestination>(this IResourceBuilder<TDestination> builder, IResourceBuilder<IggyConsumerGroupResource> source, string? connectionName = null, bool optional = false)
-        where TDestination : IResourceWithEnvironment
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(source);
-
-        return ResourceBuilderExtensions.WithReference(builder, (IResourceBuilder<IResourceWithConnectionString>)source, connectionName, optional)
-            .WithEnvironment(TopologyPartitionsVariable, source.Resource.Parent.Partitions.ToString(CultureInfo.InvariantCulture));
-    }
-#pragma warning restore RS0026
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Iggy server's telemetry stays off: the dashboard offers OTLP over {Protocol} only, and server 0.8.0 can export over HTTP only. Set ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL (for example http://localhost:19213) in the AppHost's launch profile.")]
     private static partial void LogServerTelemetryOff(ILogger logger, object protocol);

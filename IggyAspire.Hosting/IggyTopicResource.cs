@@ -1,3 +1,4 @@
+using System.Globalization;
 using Aspire.Hosting.Iggy;
 
 namespace Aspire.Hosting.ApplicationModel;
@@ -5,7 +6,9 @@ namespace Aspire.Hosting.ApplicationModel;
 /// <summary>
 /// An Iggy topic, created in its <see cref="IggyStreamResource"/> when the server is ready. Its connection string is
 /// the server's own <c>iggy://user:password@host:port</c>; the names travel as the connection properties
-/// <c>Stream</c> and <c>Topic</c>, beside the server's.
+/// <c>Stream</c> and <c>Topic</c>, beside the server's, and the declared partition count as <c>Partitions</c>, so that
+/// a service that creates the topic itself (in a deployment, where the AppHost creates nothing) creates it with that
+/// count, not 1.
 /// </summary>
 /// <param name="name">The resource name.</param>
 /// <param name="topicName">The topic's name on the server.</param>
@@ -47,5 +50,9 @@ public sealed class IggyTopicResource(string name, string topicName, IggyStreamR
     IggyEntityStatus IIggyEntityResource.Status => _status;
 
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
-        Parent.CombineProperties([new("Topic", ReferenceExpression.Create($"{TopicName}"))]);
+        Parent.CombineProperties(
+        [
+            new("Topic", ReferenceExpression.Create($"{TopicName}")),
+            new("Partitions", ReferenceExpression.Create($"{Partitions.ToString(CultureInfo.InvariantCulture)}")),
+        ]);
 }

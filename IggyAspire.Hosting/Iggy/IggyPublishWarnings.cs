@@ -31,8 +31,8 @@ internal static partial class IggyPublishWarnings
             LogRuntimeArgsNotPublished(logger, iggy.Name, string.Join(' ', runtimeArgs.Select(Render)));
         }
 
-        // The workers create the topic in a deployment (the AppHost's creation runs in run mode only) and get its
-        // partition count from the reference; Iggy:Topology has nothing for the rest.
+        // The services create the topic in a deployment (the AppHost's creation runs in run mode only) and get its
+        // partition count from the reference ({NAME}_PARTITIONS); their settings have nothing for the rest.
         foreach (var topic in @event.Model.Resources.OfType<IggyTopicResource>().Where(t => t.Parent.Parent == iggy))
         {
             var settings = new List<string>();

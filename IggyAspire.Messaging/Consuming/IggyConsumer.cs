@@ -102,7 +102,7 @@ internal sealed partial class IggyConsumer<TMessage>
 
     // finishingToken is cancelled ShutdownGrace after stoppingToken: it bounds storing the offset of handled messages.
     /// <returns>False when the poll failed (and was logged).</returns>
-    private async Task<bool> PollOnceAsync(CancellationToken stoppingToken, CancellationToken finishingToken)
+    internal async Task<bool> PollOnceAsync(CancellationToken stoppingToken, CancellationToken finishingToken)
     {
         PolledBatch batch;
         ActivityContext[] contexts;

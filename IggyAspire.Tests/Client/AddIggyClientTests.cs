@@ -18,7 +18,7 @@ public sealed class AddIggyClientTests
         using var disabled = Build(new()
         {
             ["ConnectionStrings:iggy"] = "iggy://iggy:secret@localhost:8090",
-            ["Iggy:Client:DisableHealthChecks"] = "true",
+            ["Aspire:Apache:Iggy:DisableHealthChecks"] = "true",
         });
 
         var registration = Assert.Single(HealthChecks(enabled));
@@ -33,12 +33,12 @@ public sealed class AddIggyClientTests
         using var host = Build(new()
         {
             ["ConnectionStrings:iggy"] = $"iggy://iggy:secret@127.0.0.1:{ClosedPort()}",
-            ["Iggy:Client:ConnectTimeout"] = "00:00:02",
+            ["Aspire:Apache:Iggy:ConnectTimeout"] = "00:00:02",
         });
 
         var failure = await Assert.ThrowsAsync<TimeoutException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
-        Assert.Contains("Iggy:Client:ConnectTimeout", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Aspire:Apache:Iggy:ConnectTimeout", failure.Message, StringComparison.Ordinal);
     }
 
     private static IHost Build(Dictionary<string, string?> configuration)

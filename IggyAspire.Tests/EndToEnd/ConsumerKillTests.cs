@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Aspire.Hosting.ApplicationModel;
-using IggyAspire.Messaging.Options;
+using IggyAspire.Messaging;
 using IggyAspire.Tests.EndToEnd.Harness;
 using IggyAspire.Tests.EndToEnd.Prerequisites;
 using IggyAspire.Tests.EndToEnd.WorkerLogs;
@@ -55,8 +55,8 @@ public sealed class ConsumerKillTests
 
         var repeated = after.Consumptions.GroupBy(c => (c.Partition, c.Offset)).Count(g => g.Count() > 1);
         Assert.True(
-            repeated <= new ConsumerOptions().BatchSize,
-            $"{repeated} messages were processed twice after one kill; at most one batch ({new ConsumerOptions().BatchSize}) may be: {string.Join(" ", ConsumptionAnalysis.DoubleProcessingProblems(after.Consumptions).Take(10))}");
+            repeated <= new IggyConsumerSettings().BatchSize,
+            $"{repeated} messages were processed twice after one kill; at most one batch ({new IggyConsumerSettings().BatchSize}) may be: {string.Join(" ", ConsumptionAnalysis.DoubleProcessingProblems(after.Consumptions).Take(10))}");
     }
 
     // Start is offered only once Aspire has seen the instance stop.

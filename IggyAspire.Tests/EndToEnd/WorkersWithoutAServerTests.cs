@@ -38,7 +38,7 @@ public sealed class WorkersWithoutAServerTests
         Assert.DoesNotContain(builder.Resources, resource => resource is ContainerResource);
         foreach (var worker in workers)
         {
-            builder.CreateResourceBuilder(worker).WithEnvironment("Iggy__Client__ConnectTimeout", ConnectTimeout.ToString());
+            builder.CreateResourceBuilder(worker).WithEnvironment("Aspire__Apache__Iggy__ConnectTimeout", ConnectTimeout.ToString());
         }
 
         await using var app = await builder.BuildAsync(cancellationToken);
@@ -64,7 +64,7 @@ public sealed class WorkersWithoutAServerTests
                 var log = string.Join('\n', lines);
                 Assert.Contains("Disconnected -> Connecting", log, StringComparison.Ordinal);
                 Assert.Contains("System.TimeoutException: Could not connect and log in to Iggy at 127.0.0.1:", log, StringComparison.Ordinal);
-                Assert.Contains("(Iggy:Client:ConnectTimeout)", log, StringComparison.Ordinal);
+                Assert.Contains("(Aspire:Apache:Iggy:ConnectTimeout)", log, StringComparison.Ordinal);
                 Assert.DoesNotContain("InvalidOperationException", log, StringComparison.Ordinal);
             }
         }
@@ -79,7 +79,7 @@ public sealed class WorkersWithoutAServerTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.IggyAspire_AppHost>(
             [$"--ConnectionStrings:iggy=iggy://iggy:secret@127.0.0.1:{ClosedPort()}"], cancellationToken);
         var producer = builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == "producer");
-        builder.CreateResourceBuilder(producer).WithEnvironment("Iggy__Client__ConnectTimeout", ConnectTimeout.ToString());
+        builder.CreateResourceBuilder(producer).WithEnvironment("Aspire__Apache__Iggy__ConnectTimeout", ConnectTimeout.ToString());
         await using var app = await builder.BuildAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
 
@@ -89,7 +89,7 @@ public sealed class WorkersWithoutAServerTests
 
         Assert.Contains("(producer) stopped while waiting for it to be healthy", stopped.Message, StringComparison.Ordinal);
         Assert.Contains("exit code 134", stopped.Message, StringComparison.Ordinal);
-        Assert.Contains("(Iggy:Client:ConnectTimeout)", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("(Aspire:Apache:Iggy:ConnectTimeout)", stopped.Message, StringComparison.Ordinal);
     }
 
     private static int ClosedPort()

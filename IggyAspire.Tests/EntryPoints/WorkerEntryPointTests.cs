@@ -15,7 +15,7 @@ namespace IggyAspire.Tests.EntryPoints;
 /// program a user launches. A worker once crashed in its first second because a service read the connection while
 /// the host was still constructing its hosted services; no test had built a worker's real host.
 /// </summary>
-public abstract partial class WorkerEntryPointTests<TEntryPoint>(string project, string optionKey)
+public abstract partial class WorkerEntryPointTests<TEntryPoint>(string project, string optionKey, string optionFailure)
     where TEntryPoint : class
 {
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(60);
@@ -52,11 +52,11 @@ public abstract partial class WorkerEntryPointTests<TEntryPoint>(string project,
         var run = await RunBuiltProgramAsync(new()
         {
             ["ConnectionStrings__iggy"] = $"iggy://iggy:secret@127.0.0.1:{ClosedPort()}",
-            ["Iggy__Client__ConnectTimeout"] = "00:00:02",
+            ["Aspire__Apache__Iggy__ConnectTimeout"] = "00:00:02",
         });
 
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("Iggy:Client:ConnectTimeout", run.Output, StringComparison.Ordinal);
+        Assert.Contains("Aspire:Apache:Iggy:ConnectTimeout", run.Output, StringComparison.Ordinal);
         Assert.Equal(["System.TimeoutException"], ExceptionTypes(run.Output));
     }
 
@@ -71,7 +71,7 @@ public abstract partial class WorkerEntryPointTests<TEntryPoint>(string project,
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains($"{optionKey} must be", run.Output, StringComparison.Ordinal);
-        Assert.Equal(["Microsoft.Extensions.Options.OptionsValidationException"], ExceptionTypes(run.Output));
+        Assert.Equal([optionFailure], ExceptionTypes(run.Output));
     }
 
     private async Task<(int ExitCode, string Output)> RunBuiltProgramAsync(Dictionary<string, string> environment)
@@ -85,7 +85,7 @@ public abstract partial class WorkerEntryPointTests<TEntryPoint>(string project,
             WorkingDirectory = Path.GetDirectoryName(program)!,
         };
         // Only what a user would have: no OTLP endpoint or topology inherited from whoever runs the tests.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal) || k.StartsWith("Iggy__", StringComparison.Ordinal) || k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList())
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal) || k.StartsWith("Aspire__", StringComparison.Ordinal) || k.StartsWith("Demo__", StringComparison.Ordinal) || k.StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }

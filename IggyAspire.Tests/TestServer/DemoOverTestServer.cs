@@ -9,7 +9,8 @@ using Apache.Iggy.Enums;
 using Apache.Iggy.Factory;
 using Apache.Iggy.IggyClient;
 using Apache.Iggy.Messages;
-using IggyAspire.Messaging.Contract;
+using IggyAspire.Messaging;
+using ProducerApp::IggyAspire.Producer;
 using IggyAspire.TestServer.Model;
 using IggyAspire.TestServer.Tcp;
 using Microsoft.AspNetCore.Hosting;
@@ -31,6 +32,8 @@ internal sealed class DemoOverTestServer(IggyTcpServer server)
     public const string Group = "demo-consumers";
     public static readonly TimeSpan ConsumeWait = TimeSpan.FromSeconds(30);
 
+    private static readonly IggyJsonMessageSerializer<DemoMessage> Serializer = new(DemoMessageJsonContext.Default.DemoMessage);
+
     private long _nextId = 1;
 
     /// <summary>What follows the connection string's address, e.g. <c>?heartbeat_interval=1000ms</c> as WithHeartbeat writes it.</summary>
@@ -42,14 +45,14 @@ internal sealed class DemoOverTestServer(IggyTcpServer server)
     /// </summary>
     public async Task<WebApplicationFactory<ConsumerApp::Program>> StartConsumerAsync(ILoggerProvider? logs = null, params (string Key, string Value)[] settings)
     {
-        var consumer = Start(new WebApplicationFactory<ConsumerApp::Program>(), logs, [("Iggy:Consumer:PollInterval", "00:00:00.100"), .. settings]);
+        var consumer = Start(new WebApplicationFactory<ConsumerApp::Program>(), logs, [("Aspire:Apache:Iggy:Consumer:PollInterval", "00:00:00.100"), .. settings]);
         await WaitUntilAsync(() => server.Inspect(model => model.ResolveGroup(Stream, Topic, IggyId.Named(Group))) is not null, "the consumer to create its stream, topic and group");
         return consumer;
     }
 
     /// <summary>The producer's host, sending <paramref name="batchSize"/> messages every 100 ms.</summary>
     public WebApplicationFactory<ProducerApp::Program> StartProducer(int batchSize) =>
-        Start(new WebApplicationFactory<ProducerApp::Program>(), logs: null, ("Iggy:Producer:Interval", "00:00:00.100"), ("Iggy:Producer:BatchSize", batchSize.ToString(CultureInfo.InvariantCulture)));
+        Start(new WebApplicationFactory<ProducerApp::Program>(), logs: null, ("Demo:Producer:Interval", "00:00:00.100"), ("Demo:Producer:BatchSize", batchSize.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>A plain SDK client, connected and logged in.</summary>
     public async Task<IIggyClient> PlainClientAsync()
@@ -65,7 +68,7 @@ internal sealed class DemoOverTestServer(IggyTcpServer server)
     {
         var messages = Enumerable.Range(0, count)
             .Select(_ => _nextId++)
-            .Select(id => new Message(Guid.NewGuid(), DemoMessageSerializer.Serialize(new DemoMessage(id, "hello", DateTimeOffset.UtcNow))))
+            .Select(id => new Message(Guid.NewGuid(), Serializer.Serialize(new DemoMessage(id, "hello", DateTimeOffset.UtcNow))))
             .ToList();
         await producer.SendMessagesAsync(Identifier.String(Stream), Identifier.String(Topic), Partitioning.None(), messages, TestContext.Current.CancellationToken);
     }
@@ -76,7 +79,19 @@ internal sealed class DemoOverTestServer(IggyTcpServer server)
 
     /// <summary>The payloads' demo ids in partition 0's log, in offset order (an undecodable payload is -1).</summary>
     public IReadOnlyList<long> LoggedIds() => server.Inspect(model =>
-        Partition0(model)?.Log.Select(message => DemoMessageSerializer.TryDeserialize(message.Payload, out var demo, out _) ? demo.Id : -1).ToArray() ?? []);
+        Partition0(model)?.Log.Select(message => IdOf(message.Payload)).ToArray() ?? []);
+
+    private static long IdOf(byte[] payload)
+    {
+        try
+        {
+            return Serializer.Deserialize(payload).Id;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return -1;
+        }
+    }
 
     /// <summary>The client ids that sent <paramref name="code"/>, in the order of their first such request.</summary>
     public IReadOnlyList<long> ClientsThatSent(int code) =>

@@ -75,7 +75,7 @@ public sealed class HeartbeatTests : IAsyncDisposable
     [Fact]
     public async Task When_one_consumer_goes_silent_the_server_deletes_it_and_the_other_takes_over_its_partitions()
     {
-        (string, string) twoPartitions = ("Iggy:Topology:Partitions", "2");
+        (string, string) twoPartitions = ("Aspire:Apache:Iggy:Consumer:Partitions", "2");
         await using var first = await _demo.StartConsumerAsync(logs: null, twoPartitions);
         await _demo.WaitUntilAsync(() => _demo.ClientsThatSent(IggyCommandCodes.JoinConsumerGroup).Count == 1, "the first consumer to join");
         await using var second = await _demo.StartConsumerAsync(logs: null, twoPartitions);

@@ -15,7 +15,7 @@ namespace IggyAspire.Tests.TestServer;
 public sealed class LagGaugeTests : IAsyncDisposable
 {
     private const string LagInstrument = "messaging.iggy.consumer.lag";
-    private static readonly (string, string) ThreePartitions = ("Iggy:Topology:Partitions", "3");
+    private static readonly (string, string) ThreePartitions = ("Aspire:Apache:Iggy:Consumer:Partitions", "3");
 
     private readonly IggyTcpServer _server = IggyTcpServer.Start(new IggyTcpServerOptions { Username = "iggy", Password = "secret" });
     private readonly DemoOverTestServer _demo;

@@ -1,3 +1,5 @@
+extern alias ProducerApp;
+
 using System.Diagnostics;
 using System.Text;
 using Apache.Iggy;
@@ -10,7 +12,7 @@ using Apache.Iggy.IggyClient;
 using Apache.Iggy.Kinds;
 using Apache.Iggy.Messages;
 using IggyAspire.Client;
-using IggyAspire.Messaging.Contract;
+using IggyAspire.Messaging;
 using IggyAspire.Messaging.Transport;
 using IggyAspire.TestServer.Tcp;
 using Partitioning = Apache.Iggy.Kinds.Partitioning;
@@ -23,6 +25,8 @@ namespace IggyAspire.Tests.TestServer;
 /// </summary>
 public sealed class SdkAgainstTestServerTests : IAsyncDisposable
 {
+    private static readonly IggyJsonMessageSerializer<ProducerApp::IggyAspire.Producer.DemoMessage> Serializer = new(ProducerApp::IggyAspire.Producer.DemoMessageJsonContext.Default.DemoMessage);
+
     private const string Stream = "orders";
     private const string Topic = "events";
     private const string Group = "workers";
@@ -167,7 +171,7 @@ public sealed class SdkAgainstTestServerTests : IAsyncDisposable
         await consumer.CreateConsumerGroupAsync(Identifier.String(Stream), Identifier.String(Topic), Group, ct);
         await consumer.JoinConsumerGroupAsync(Identifier.String(Stream), Identifier.String(Topic), Identifier.String(Group), ct);
         var sent = new DateTimeOffset(2026, 5, 4, 9, 56, 17, TimeSpan.Zero);
-        OutgoingMessage Demo(long id) => new((UInt128)id, DemoMessageSerializer.Serialize(new DemoMessage(id, "hello from IggyAspire", sent)));
+        OutgoingMessage Demo(long id) => new((UInt128)id, Serializer.Serialize(new ProducerApp::IggyAspire.Producer.DemoMessage(id, "hello from IggyAspire", sent)));
 
         // As MessageProducer sends: inside a span, through IggyTransport.ToMessages (one header map for the whole send).
         using (var span = new Activity("send demo-topic").SetIdFormat(ActivityIdFormat.W3C).Start())
@@ -184,8 +188,7 @@ public sealed class SdkAgainstTestServerTests : IAsyncDisposable
             Assert.Equal([((UInt128)1, 0ul), (2, 1), (3, 2), (4, 3)], polled.Messages.Select(message => (message.Header.Id, message.Header.Offset)));
             Assert.All(polled.Messages, message =>
             {
-                Assert.True(DemoMessageSerializer.TryDeserialize(message.Payload, out var demo, out _));
-                Assert.Equal(new DemoMessage((long)message.Header.Id, "hello from IggyAspire", sent), demo);
+                Assert.Equal(new ProducerApp::IggyAspire.Producer.DemoMessage((long)message.Header.Id, "hello from IggyAspire", sent), Serializer.Deserialize(message.Payload));
                 Assert.Equal(new Dictionary<string, string> { ["traceparent"] = span.Id! }, IggyMessageHeaders.ToStrings(message.UserHeaders));
             });
         }

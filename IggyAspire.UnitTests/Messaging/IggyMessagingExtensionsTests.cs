@@ -54,18 +54,20 @@ public sealed class IggyMessagingExtensionsTests
             ["Aspire:Apache:Iggy:Consumer:Topic"] = "configured-topic",
             ["Aspire:Apache:Iggy:Consumer:ConsumerGroup"] = "configured-group",
             ["IGGY_STREAM"] = "referenced-stream",
+            ["Aspire:Apache:Iggy:Consumer:Partitions"] = "2",
             ["IGGY_TOPIC"] = "referenced-topic",
+            ["IGGY_PARTITIONS"] = "3",
             ["OTHER_CONSUMERGROUP"] = "someone-elses",
         });
         IggyConsumerSettings? seen = null;
 
         builder.AddIggyConsumer<DemoMessage, CountingHandler>("iggy", DemoMessageJsonContext.Default.DemoMessage, settings =>
         {
-            seen = new IggyConsumerSettings { Stream = settings.Stream, Topic = settings.Topic, ConsumerGroup = settings.ConsumerGroup };
+            seen = new IggyConsumerSettings { Stream = settings.Stream, Topic = settings.Topic, ConsumerGroup = settings.ConsumerGroup, Partitions = settings.Partitions };
             settings.Topic = "from-code";
         });
 
-        Assert.Equal(("referenced-stream", "referenced-topic", "configured-group"), (seen!.Stream, seen.Topic, seen.ConsumerGroup));
+        Assert.Equal(("referenced-stream", "referenced-topic", "configured-group", 3u), (seen!.Stream, seen.Topic, seen.ConsumerGroup, seen.Partitions));
     }
 
     [Theory]

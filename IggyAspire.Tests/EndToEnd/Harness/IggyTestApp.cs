@@ -2,7 +2,6 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using IggyAspire.Messaging.Connection;
-using IggyAspire.Messaging.Options;
 using IggyAspire.Tests.EndToEnd.Prerequisites;
 using IggyAspire.Tests.EndToEnd.WorkerLogs;
 using Microsoft.Extensions.Configuration;
@@ -39,7 +38,7 @@ internal sealed class IggyTestApp : IAsyncDisposable
     /// <summary>The AppHost's switch to its test-server mode, as the <c>test-server</c> launch profile sets it.</summary>
     private const string TestServerSwitch = "--IggyAspire:Server=test-server";
 
-    private IggyTestApp(IDistributedApplicationTestingBuilder builder, DistributedApplication app, string? containerRuntime, string dataVolume, TopologyOptions topology)
+    private IggyTestApp(IDistributedApplicationTestingBuilder builder, DistributedApplication app, string? containerRuntime, string dataVolume, DeclaredTopology topology)
     {
         _builder = builder;
         _containerRuntime = containerRuntime;
@@ -53,7 +52,7 @@ internal sealed class IggyTestApp : IAsyncDisposable
     public string DataVolume { get; }
 
     /// <summary>Stream, topic, partition count and consumer group as the AppHost configures them for both workers.</summary>
-    public TopologyOptions Topology { get; }
+    public DeclaredTopology Topology { get; }
 
     /// <summary>The ids of each resource's instances (<c>consumer-abcd1234</c>, ...), by resource name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Instances { get; private set; } = new Dictionary<string, IReadOnlyList<string>>();
@@ -73,7 +72,7 @@ internal sealed class IggyTestApp : IAsyncDisposable
         {
             var dataVolume = environment.OnTestServer ? string.Empty : UseFreshDataVolume(builder);
             ExportNoTelemetry(builder);
-            var topology = DeclaredTopology(builder);
+            var topology = Declared(builder);
 
             testApp = new IggyTestApp(builder, await builder.BuildAsync(deadline.Token), environment.ContainerRuntime, dataVolume, topology);
             await testApp.App.StartAsync(deadline.Token);
@@ -151,18 +150,11 @@ internal sealed class IggyTestApp : IAsyncDisposable
         await RemoveDataVolumeAsync();
     }
 
-    // The stream, topic and group AppHost.cs declares under iggy, as the workers receive them.
-    private static TopologyOptions DeclaredTopology(IDistributedApplicationTestingBuilder builder)
+    private static DeclaredTopology Declared(IDistributedApplicationTestingBuilder builder)
     {
         var topic = builder.Resources.OfType<IggyTopicResource>().Single();
         var group = builder.Resources.OfType<IggyConsumerGroupResource>().Single();
-        return new TopologyOptions
-        {
-            Stream = topic.Parent.StreamName,
-            Topic = topic.TopicName,
-            Partitions = (uint)topic.Partitions,
-            ConsumerGroup = group.ConsumerGroupName,
-        };
+        return new DeclaredTopology(topic.Parent.StreamName, topic.TopicName, (uint)topic.Partitions, group.ConsumerGroupName);
     }
 
     // Aspire.Hosting.Testing runs no dashboard, yet gives every project the dashboard's OTLP endpoint
