@@ -51,8 +51,8 @@ public class ReceivePathCost : IDisposable
         _stopping = new CancellationTokenSource();
 
         // As the producer sent them: one send's trace context on every message.
-        using var send = LimitSource.StartActivity("send demo-topic", ActivityKind.Producer);
-        var headers = IggyMessageHeaders.FromCurrentActivity();
+        var send = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var headers = new Dictionary<HeaderKey, HeaderValue> { [TraceParent] = HeaderValue.FromString($"00-{send.TraceId}-{send.SpanId}-01") };
         _polled = new PolledMessages
         {
             PartitionId = 0,

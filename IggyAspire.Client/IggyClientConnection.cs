@@ -162,24 +162,37 @@ public sealed partial class IggyClientConnection(
     internal async Task<T> CallAsync<T>(Func<IIggyClient, Task<T>> call, CancellationToken cancellationToken)
     {
         var (client, gone) = Current();
+        var answer = call(client);
+        await WaitForAnswerAsync(answer, gone, cancellationToken).ConfigureAwait(false);
+        return await answer.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc cref="CallAsync{T}"/>
+    internal async Task CallAsync(Func<IIggyClient, Task> call, CancellationToken cancellationToken)
+    {
+        var (client, gone) = Current();
+        await WaitForAnswerAsync(call(client), gone, cancellationToken).ConfigureAwait(false);
+    }
+
+    // An answer already there needs no wait, so no linked token source per call on the hot path.
+    private static async Task WaitForAnswerAsync(Task answer, CancellationToken gone, CancellationToken cancellationToken)
+    {
+        if (answer.IsCompleted)
+        {
+            await answer.ConfigureAwait(false);
+            return;
+        }
+
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, gone);
         try
         {
-            return await call(client).WaitAsync(wait.Token).ConfigureAwait(false);
+            await answer.WaitAsync(wait.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (gone.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new IOException("The connection to Iggy was replaced while this call was in flight; its outcome is unknown.");
         }
     }
-
-    /// <inheritdoc cref="CallAsync{T}"/>
-    internal Task CallAsync(Func<IIggyClient, Task> call, CancellationToken cancellationToken) =>
-        CallAsync(async client =>
-        {
-            await call(client).ConfigureAwait(false);
-            return true;
-        }, cancellationToken);
 
     /// <summary>
     /// Pings the server over the current client and waits at most <paramref name="bound"/> for the answer. Callers

@@ -39,6 +39,12 @@ internal static class IggyMessageHeaders
         return headers;
     }
 
+    // Every traced message carries the same key: read it as the one string instead of decoding a new one each time.
+    private static string NameOf(HeaderKey key) =>
+        key.Value.AsSpan().SequenceEqual("traceparent"u8) ? TraceContextPropagation.TraceParentHeader
+        : key.Value.AsSpan().SequenceEqual("tracestate"u8) ? TraceContextPropagation.TraceStateHeader
+        : key.ToString();
+
     /// <summary>A message's own string headers with the trace context (which wins) added.</summary>
     public static Dictionary<HeaderKey, HeaderValue> Merge(IReadOnlyDictionary<string, string> own, Dictionary<HeaderKey, HeaderValue>? traceContext)
     {
@@ -69,7 +75,7 @@ internal static class IggyMessageHeaders
         {
             if (key.Kind == HeaderKind.String && value.Kind == HeaderKind.String)
             {
-                strings[key.ToString()] = value.ToString();
+                strings[NameOf(key)] = value.ToString();
             }
         }
 

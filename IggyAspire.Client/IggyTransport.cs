@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Apache.Iggy;
 using Apache.Iggy.Contracts;
 using Apache.Iggy.Exceptions;
@@ -27,22 +28,27 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
     // socket for the next call to read: 0.8.0's TCP protocol has no request ids.
     private static readonly CancellationToken InFlight = CancellationToken.None;
 
+    // A name's identifier encodes it into a new array each time; the SDK only reads it, so each name's is kept.
+    private static readonly ConcurrentDictionary<string, Identifier> Identifiers = new(StringComparer.Ordinal);
+
     public IggyServerAddress Server => connection.Server;
+
+    private static Identifier Id(string name) => Identifiers.GetOrAdd(name, static name => Identifier.String(name));
 
     public Task<bool> CreateStreamAsync(string stream, CancellationToken ct) =>
         CreateUnlessExistsAsync(client => client.CreateStreamAsync(stream, InFlight), ct);
 
     public Task<bool> CreateTopicAsync(string stream, string topic, uint partitions, CancellationToken ct) =>
-        CreateUnlessExistsAsync(client => client.CreateTopicAsync(Identifier.String(stream), topic, partitions, token: InFlight), ct);
+        CreateUnlessExistsAsync(client => client.CreateTopicAsync(Id(stream), topic, partitions, token: InFlight), ct);
 
     public Task<bool> CreateConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
-        CreateUnlessExistsAsync(client => client.CreateConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), group, InFlight), ct);
+        CreateUnlessExistsAsync(client => client.CreateConsumerGroupAsync(Id(stream), Id(topic), group, InFlight), ct);
 
     public Task JoinConsumerGroupAsync(string stream, string topic, string group, CancellationToken ct) =>
-        connection.CallAsync(client => client.JoinConsumerGroupAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), InFlight), ct);
+        connection.CallAsync(client => client.JoinConsumerGroupAsync(Id(stream), Id(topic), Id(group), InFlight), ct);
 
     public Task SendAsync(string stream, string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken ct) =>
-        connection.CallAsync(client => client.SendMessagesAsync(Identifier.String(stream), Identifier.String(topic), Partitioning.None(), ToMessages(messages), InFlight), ct);
+        connection.CallAsync(client => client.SendMessagesAsync(Id(stream), Id(topic), Partitioning.None(), ToMessages(messages), InFlight), ct);
 
     /// <summary>
     /// The SDK's messages for one send. Every message of a send carries the same span context, so they share one
@@ -62,7 +68,7 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
 
     public async Task<PolledBatch> PollNextAsync(string stream, string topic, string group, uint count, CancellationToken ct)
     {
-        var polled = await connection.CallAsync(client => client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), partitionId: null,
+        var polled = await connection.CallAsync(client => client.PollMessagesAsync(Id(stream), Id(topic), partitionId: null,
             Consumer.Group(group), PollingStrategy.Next(), count, autoCommit: false, InFlight), ct).ConfigureAwait(false);
         return ToBatch(polled);
     }
@@ -71,7 +77,7 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
     {
         try
         {
-            await connection.CallAsync(client => client.StoreOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), offset, partitionId, InFlight), ct)
+            await connection.CallAsync(client => client.StoreOffsetAsync(Consumer.Group(group), Id(stream), Id(topic), offset, partitionId, InFlight), ct)
                 .ConfigureAwait(false);
         }
         catch (IggyInvalidStatusCodeException exception)
@@ -83,21 +89,21 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
 
     public async Task<IReadOnlyList<GroupMember>> GetGroupMembersAsync(string stream, string topic, string group, CancellationToken ct)
     {
-        var details = await connection.CallAsync(client => client.GetConsumerGroupByIdAsync(Identifier.String(stream), Identifier.String(topic), Identifier.String(group), InFlight), ct)
+        var details = await connection.CallAsync(client => client.GetConsumerGroupByIdAsync(Id(stream), Id(topic), Id(group), InFlight), ct)
             .ConfigureAwait(false);
         return details?.Members?.Select(member => new GroupMember(member.Id, member.Partitions.Select(partition => (uint)partition).ToList())).ToList() ?? [];
     }
 
     public async Task<IReadOnlyList<PartitionState>> GetPartitionsAsync(string stream, string topic, CancellationToken ct)
     {
-        var details = await connection.CallAsync(client => client.GetTopicByIdAsync(Identifier.String(stream), Identifier.String(topic), InFlight), ct).ConfigureAwait(false);
+        var details = await connection.CallAsync(client => client.GetTopicByIdAsync(Id(stream), Id(topic), InFlight), ct).ConfigureAwait(false);
         return details?.Partitions?.Select(partition => new PartitionState((uint)partition.Id, partition.CurrentOffset, partition.MessagesCount)).ToList() ?? [];
     }
 
     /// <summary>0.8.0 answers an empty OK, which the SDK reads as null, when nothing is stored (get_consumer_offset_handler.rs:68-71).</summary>
     public async Task<ulong?> GetStoredOffsetAsync(string stream, string topic, string group, uint partitionId, CancellationToken ct)
     {
-        var offsets = await connection.CallAsync(client => client.GetOffsetAsync(Consumer.Group(group), Identifier.String(stream), Identifier.String(topic), partitionId, InFlight), ct)
+        var offsets = await connection.CallAsync(client => client.GetOffsetAsync(Consumer.Group(group), Id(stream), Id(topic), partitionId, InFlight), ct)
             .ConfigureAwait(false);
         return offsets?.StoredOffset;
     }
@@ -109,13 +115,13 @@ internal sealed class IggyTransport(IggyClientConnection connection) : IIggyTran
     /// </summary>
     public async Task<IReadOnlyList<ReceivedMessage>> ReadLastMessagesAsync(string stream, string topic, CancellationToken ct)
     {
-        var details = await connection.CallAsync(client => client.GetTopicByIdAsync(Identifier.String(stream), Identifier.String(topic), InFlight), ct).ConfigureAwait(false);
+        var details = await connection.CallAsync(client => client.GetTopicByIdAsync(Id(stream), Id(topic), InFlight), ct).ConfigureAwait(false);
         var partitions = details?.PartitionsCount ?? 0;
         var last = new List<ReceivedMessage>();
         for (uint partitionId = 0; partitionId < partitions; partitionId++)
         {
             var id = partitionId;
-            var polled = await connection.CallAsync(client => client.PollMessagesAsync(Identifier.String(stream), Identifier.String(topic), id,
+            var polled = await connection.CallAsync(client => client.PollMessagesAsync(Id(stream), Id(topic), id,
                 TailReader, PollingStrategy.Last(), count: 1, autoCommit: false, InFlight), ct).ConfigureAwait(false);
             last.AddRange(ToBatch(polled).Messages);
         }

@@ -22,6 +22,10 @@ public sealed class MessagingInstrumentation : IDisposable
 
     private static readonly InstrumentAdvice<double> DurationAdvice = new() { HistogramBucketBoundaries = DurationBuckets };
 
+    // Every span and measurement of a consumer names its partition as a string: server 0.8.0's 1000 possible ids
+    // (0-based) written once, not once per message.
+    private static readonly string[] PartitionTexts = [.. Enumerable.Range(0, 1000).Select(id => id.ToString(CultureInfo.InvariantCulture))];
+
     private readonly ActivitySource? _source;
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
@@ -124,7 +128,7 @@ public sealed class MessagingInstrumentation : IDisposable
         // An empty poll has no partition: Apache.Iggy reports 0 for it (PolledMessages.Empty).
         if (count > 0)
         {
-            receive.SetTag(PartitionId, partitionId.ToString(CultureInfo.InvariantCulture));
+            receive.SetTag(PartitionId, PartitionText(partitionId));
         }
 
         receive.SetTag(BatchMessageCount, count);
@@ -145,7 +149,7 @@ public sealed class MessagingInstrumentation : IDisposable
         {
             SetCommon(activity, ProcessOperation, stream, topic, server);
             activity.SetTag(ConsumerGroupName, consumerGroup);
-            activity.SetTag(PartitionId, partitionId.ToString(CultureInfo.InvariantCulture));
+            activity.SetTag(PartitionId, PartitionText(partitionId));
             activity.SetTag(Offset, offset);
             activity.SetTag(MessageId, messageId.ToString(CultureInfo.InvariantCulture));
         }
@@ -241,7 +245,7 @@ public sealed class MessagingInstrumentation : IDisposable
                 new(StreamName, stream),
                 new(DestinationName, topic),
                 new(ConsumerGroupName, group),
-                new(PartitionId, partition.ToString(CultureInfo.InvariantCulture)));
+                new(PartitionId, PartitionText(partition)));
         }
     }
 
@@ -276,7 +280,7 @@ public sealed class MessagingInstrumentation : IDisposable
 
         if (partitionId is { } partition)
         {
-            tags.Add(PartitionId, partition.ToString(CultureInfo.InvariantCulture));
+            tags.Add(PartitionId, PartitionText(partition));
         }
 
         if (errorType is not null)
@@ -286,4 +290,7 @@ public sealed class MessagingInstrumentation : IDisposable
 
         return tags;
     }
+
+    private static string PartitionText(uint partitionId) =>
+        partitionId < PartitionTexts.Length ? PartitionTexts[partitionId] : partitionId.ToString(CultureInfo.InvariantCulture);
 }
