@@ -209,8 +209,9 @@ public sealed class IggyConsumerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_poll_is_logged_and_the_consumer_rejoins_and_goes_on()
+    public async Task A_failed_poll_is_logged_marked_and_timed_and_the_consumer_rejoins_and_goes_on()
     {
+        using var capture = new TelemetryCapture();
         _transport.FailuresLeft["poll"] = 1;
         _transport.Append(Message(partitionId: 0, 0, Valid(1)));
         var run = Consumer(out var topic).RunAsync(_stopping.Token);
@@ -221,6 +222,10 @@ public sealed class IggyConsumerTests : IDisposable
         Assert.Equal((0u, 0UL), stored);
         Assert.Contains(Logs(LogLevel.Warning), message => message.StartsWith($"Polling {topic} failed", StringComparison.Ordinal));
         Assert.Equal(2, _transport.Joins);
+        var failedReceive = Assert.Single(capture.Spans, span => span.DisplayName == $"receive {topic}" && span.Status == ActivityStatusCode.Error);
+        Assert.Equal(typeof(IOException).FullName, failedReceive.GetTagItem(MessagingAttributes.ErrorType));
+        Assert.Single(capture.Measurements, m => m.Instrument == "messaging.client.operation.duration" && Equals(m.Tags[MessagingAttributes.DestinationName], topic)
+            && Equals(m.Tags.GetValueOrDefault(MessagingAttributes.ErrorType), typeof(IOException).FullName));
     }
 
     [Fact]
@@ -366,9 +371,10 @@ public sealed class IggyConsumerTests : IDisposable
     [Fact]
     public async Task Shutdown_stops_between_messages_and_stores_only_those_handled()
     {
+        using var capture = new TelemetryCapture();
         var blocking = new BlockingHandler(blockingId: 2);
         _transport.Append(Message(partitionId: 0, 0, Valid(1)), Message(partitionId: 0, 1, Valid(2)), Message(partitionId: 0, 2, Valid(3)));
-        var run = Consumer(out _, handlers: services => services.AddScoped<IIggyMessageHandler<DemoMessage>>(_ => blocking)).RunAsync(_stopping.Token);
+        var run = Consumer(out var topic, handlers: services => services.AddScoped<IIggyMessageHandler<DemoMessage>>(_ => blocking)).RunAsync(_stopping.Token);
         await blocking.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
         // The handler of offset 1 gives up when the host stops: offset 0 is stored, 1 and 2 come again after the restart.
@@ -378,12 +384,70 @@ public sealed class IggyConsumerTests : IDisposable
         Assert.Equal(0UL, _transport.StoredOffset(0));
         Assert.Equal([1L, 2L], blocking.Started);
         Assert.Empty(_transport.Delivered);
+        var interrupted = Assert.Single(capture.Spans, span => span.DisplayName == $"process {topic}" && span.Status == ActivityStatusCode.Error);
+        Assert.Equal("Shutdown interrupted the handler; the message is delivered again.", interrupted.StatusDescription);
+        var timed = capture.Measurements.Where(m => m.Instrument == "messaging.process.duration" && Equals(m.Tags[MessagingAttributes.DestinationName], topic)).ToList();
+        Assert.Equal(2, timed.Count);
+        Assert.Equal(typeof(TaskCanceledException).FullName, timed[1].Tags[MessagingAttributes.ErrorType]);
+        Assert.DoesNotContain(capture.Measurements, m => m.Instrument == "messaging.iggy.consumer.failed_messages" && Equals(m.Tags[MessagingAttributes.DestinationName], topic));
     }
 
-    private sealed class FailingHandler(long failingId) : IIggyMessageHandler<DemoMessage>
+    [Fact]
+    public async Task A_failure_message_longer_than_an_iggy_header_is_cut_to_255_utf8_bytes_on_a_character_boundary()
+    {
+        // 200 two-byte characters and a four-byte one at the cut: 400 bytes, cut to the last whole character within 255.
+        var reason = new string('é', 126) + "😀" + new string('é', 74);
+        _transport.Append(Message(partitionId: 0, 0, Valid(1)));
+        var run = Consumer(out _, settings => settings.FailurePolicy = IggyFailurePolicy.DeadLetter,
+            services => services.AddScoped<IIggyMessageHandler<DemoMessage>>(_ => new FailingHandler(failingId: 1, reason))).RunAsync(_stopping.Token);
+
+        Assert.Equal((0u, 0UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        await StopAsync(run);
+
+        var header = Assert.Single(Assert.Single(_transport.Delivered).Messages).Headers![IggyDeadLetterHeaders.ErrorMessage];
+        Assert.Equal(new string('é', 126), header);
+        Assert.Equal(252, Encoding.UTF8.GetByteCount(header));
+    }
+
+    [Fact]
+    public async Task A_short_failure_message_is_kept_whole()
+    {
+        var reason = new string('x', 255);
+        _transport.Append(Message(partitionId: 0, 0, Valid(1)));
+        var run = Consumer(out _, settings => settings.FailurePolicy = IggyFailurePolicy.DeadLetter,
+            services => services.AddScoped<IIggyMessageHandler<DemoMessage>>(_ => new FailingHandler(failingId: 1, reason))).RunAsync(_stopping.Token);
+
+        Assert.Equal((0u, 0UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        await StopAsync(run);
+
+        Assert.Equal(reason, Assert.Single(Assert.Single(_transport.Delivered).Messages).Headers![IggyDeadLetterHeaders.ErrorMessage]);
+    }
+
+    [Fact]
+    public async Task With_topology_creation_off_the_consumer_creates_nothing_and_consumes()
+    {
+        _transport.Append(Message(partitionId: 0, 0, Valid(1)));
+        var run = Consumer(out _, settings => settings.DisableTopologyCreation = true).RunAsync(_stopping.Token);
+
+        Assert.Equal((0u, 0UL), await Clock.NextAdvancingAsync(_transport.Stores, _time, TimeSpan.FromMilliseconds(100)));
+        await StopAsync(run);
+
+        Assert.Empty(_transport.Created);
+        Assert.Equal(0, _transport.CreatesEntered);
+    }
+
+    [Fact]
+    public void Invalid_settings_fail_when_the_consumer_is_made()
+    {
+        var failure = Assert.Throws<InvalidOperationException>(() => Consumer(out _, settings => settings.ConsumerGroup = null));
+
+        Assert.Contains("Aspire:Apache:Iggy:Consumer:ConsumerGroup is missing", failure.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class FailingHandler(long failingId, string? reason = null) : IIggyMessageHandler<DemoMessage>
     {
         public Task HandleAsync(IggyMessage<DemoMessage> message, CancellationToken cancellationToken) =>
-            message.Body.Id == failingId ? throw new InvalidDataException($"message {failingId} is bad (test)") : Task.CompletedTask;
+            message.Body.Id == failingId ? throw new InvalidDataException(reason ?? $"message {failingId} is bad (test)") : Task.CompletedTask;
     }
 
     private sealed class ScopedDependency : IDisposable

@@ -70,6 +70,44 @@ public sealed class IggyMessagingExtensionsTests
         Assert.Equal(("referenced-stream", "referenced-topic", "configured-group", 3u), (seen!.Stream, seen.Topic, seen.ConsumerGroup, seen.Partitions));
     }
 
+    [Fact]
+    public void A_producer_takes_the_references_stream_topic_and_partitions_and_keeps_its_sections_where_there_is_none()
+    {
+        var referenced = Builder(new()
+        {
+            ["Aspire:Apache:Iggy:Producer:Stream"] = "configured-stream",
+            ["Aspire:Apache:Iggy:Producer:Topic"] = "configured-topic",
+            ["Aspire:Apache:Iggy:Producer:Partitions"] = "2",
+            ["IGGY_STREAM"] = "referenced-stream",
+            ["IGGY_TOPIC"] = "referenced-topic",
+            ["IGGY_PARTITIONS"] = "3",
+        });
+        var configured = Builder(new()
+        {
+            ["Aspire:Apache:Iggy:Producer:Stream"] = "configured-stream",
+            ["Aspire:Apache:Iggy:Producer:Topic"] = "configured-topic",
+            ["Aspire:Apache:Iggy:Producer:Partitions"] = "2",
+            ["IGGY_STREAM"] = "",
+            ["IGGY_PARTITIONS"] = "many",
+        });
+        var consumer = Builder(new()
+        {
+            ["Aspire:Apache:Iggy:Consumer:Stream"] = "configured-stream",
+            ["Aspire:Apache:Iggy:Consumer:Topic"] = "configured-topic",
+            ["IGGY_CONSUMERGROUP"] = "referenced-group",
+        });
+        IggyProducerSettings? fromReference = null, fromSection = null;
+        IggyConsumerSettings? consumerSettings = null;
+
+        referenced.AddIggyProducer("iggy", DemoMessageJsonContext.Default.DemoMessage, settings => fromReference = settings);
+        configured.AddIggyProducer("iggy", DemoMessageJsonContext.Default.DemoMessage, settings => fromSection = settings);
+        consumer.AddIggyConsumer<DemoMessage, CountingHandler>("iggy", DemoMessageJsonContext.Default.DemoMessage, settings => consumerSettings = settings);
+
+        Assert.Equal(("referenced-stream", "referenced-topic", 3u), (fromReference!.Stream, fromReference.Topic, fromReference.Partitions));
+        Assert.Equal(("configured-stream", "configured-topic", 2u), (fromSection!.Stream, fromSection.Topic, fromSection.Partitions));
+        Assert.Equal(("configured-stream", "configured-topic", "referenced-group", 1u), (consumerSettings!.Stream, consumerSettings.Topic, consumerSettings.ConsumerGroup, consumerSettings.Partitions));
+    }
+
     [Theory]
     [InlineData("my-iggy", "MY_IGGY_TOPIC")]
     [InlineData("1iggy", "_1IGGY_TOPIC")]
