@@ -6,8 +6,8 @@ namespace IggyAspire.Messaging;
 public readonly record struct IggyOutgoingMessage<TMessage>(TMessage Body)
 {
     /// <summary>
-    /// The Iggy message id; 0 (the default) gives the message a new UUID v7. An id of your own lets a consumer tell a
-    /// message sent again from a new one.
+    /// The Iggy message id; 0 (the default) gives the message a new one (a random prefix per process and a counter).
+    /// An id of your own lets a consumer tell a message sent again from a new one.
     /// </summary>
     public UInt128 Id { get; init; }
 
