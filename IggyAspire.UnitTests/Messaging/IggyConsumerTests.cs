@@ -330,11 +330,18 @@ public sealed class IggyConsumerTests : IDisposable
         var failed = Assert.Single(capture.Measurements, m => m.Instrument == "messaging.iggy.consumer.failed_messages" && Equals(m.Tags[MessagingAttributes.DestinationName], topic));
         Assert.Equal(MessagingAttributes.DeadLetterAction, failed.Tags[MessagingAttributes.FailureAction]);
         Assert.StartsWith("Consumed message 8 ", Assert.Single(Consumed()), StringComparison.Ordinal);
+        var span = Assert.Single(capture.Spans, span => span.DisplayName == $"process {topic}" && span.Status == ActivityStatusCode.Error);
+        Assert.Equal(IggyConsumer<DemoMessage>.InvalidPayloadError, span.GetTagItem(MessagingAttributes.ErrorType));
+        var received = Assert.Single(capture.Measurements, m => m.Instrument == "messaging.client.consumed.messages" && Equals(m.Tags[MessagingAttributes.DestinationName], topic));
+        Assert.Equal("0", received.Tags[MessagingAttributes.PartitionId]);
+        Assert.Contains(capture.Measurements, m => m.Instrument == "messaging.client.operation.duration" && Equals(m.Tags[MessagingAttributes.DestinationName], topic)
+            && Equals(m.Tags.GetValueOrDefault(MessagingAttributes.PartitionId), "0"));
     }
 
     [Fact]
     public async Task A_message_that_cannot_be_parked_is_not_passed_the_handled_ones_before_it_are_stored_and_it_comes_again()
     {
+        using var capture = new TelemetryCapture();
         _transport.FailuresLeft["send"] = TransientRetryAttempts + 1;
         _transport.Append(Message(partitionId: 0, 0, Valid(1)), Message(partitionId: 0, 1, Valid(2)), Message(partitionId: 0, 2, Valid(3)));
         var run = Consumer(out var topic, settings => settings.FailurePolicy = IggyFailurePolicy.DeadLetter, services => services.AddScoped<IIggyMessageHandler<DemoMessage>>(_ => new FailingHandler(failingId: 2)))
@@ -350,6 +357,10 @@ public sealed class IggyConsumerTests : IDisposable
         var (_, parked) = Assert.Single(_transport.Delivered);
         Assert.Equal((UInt128)0, Assert.Single(parked).Id);
         Assert.Equal("System.IO.InvalidDataException", parked[0].Headers![IggyDeadLetterHeaders.ErrorType]);
+
+        // Counted once, when it was parked: the failed parking left it to come again, not handled.
+        var failed = Assert.Single(capture.Measurements, m => m.Instrument == "messaging.iggy.consumer.failed_messages" && Equals(m.Tags[MessagingAttributes.DestinationName], topic));
+        Assert.Equal(MessagingAttributes.DeadLetterAction, failed.Tags[MessagingAttributes.FailureAction]);
     }
 
     [Fact]
