@@ -23,11 +23,9 @@ namespace IggyAspire.Benchmarks;
 [MemoryDiagnoser]
 public class ReceivePathCost : IDisposable
 {
-    private static readonly ActivitySource LimitSource = new(MessagingTelemetry.ActivitySourceName + ".Limit");
     private static readonly HeaderKey TraceParent = HeaderKey.FromString("traceparent");
 
     private BenchmarkListeners _listeners = null!;
-    private ActivityListener _limitListener = null!;
     private MessagingInstrumentation _instrumentation = null!;
     private ServiceProvider _handlers = null!;
     private IggyConsumer<DemoMessage> _consumer = null!;
@@ -41,12 +39,6 @@ public class ReceivePathCost : IDisposable
     public void Setup()
     {
         _listeners = new BenchmarkListeners();
-        _limitListener = new ActivityListener
-        {
-            ShouldListenTo = source => source == LimitSource,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(_limitListener);
         _instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
         _stopping = new CancellationTokenSource();
 
@@ -79,7 +71,6 @@ public class ReceivePathCost : IDisposable
     public void Dispose()
     {
         _listeners.Dispose();
-        _limitListener.Dispose();
         _instrumentation.Dispose();
         _handlers.Dispose();
         _stopping.Dispose();
@@ -94,7 +85,7 @@ public class ReceivePathCost : IDisposable
         foreach (var message in _polled.Messages)
         {
             ActivityContext.TryParse(message.UserHeaders![TraceParent].ToString(), null, isRemote: true, out var producer);
-            using var span = LimitSource.StartActivity("process demo-topic", ActivityKind.Consumer, producer);
+            using var span = BenchmarkListeners.LimitSource.StartActivity("process demo-topic", ActivityKind.Consumer, producer);
             ids += JsonSerializer.Deserialize(message.Payload, DemoMessageJsonContext.Default.DemoMessage)!.Id;
         }
 

@@ -19,11 +19,9 @@ namespace IggyAspire.Benchmarks;
 [MemoryDiagnoser]
 public class SendPathCost : IDisposable
 {
-    private static readonly ActivitySource LimitSource = new(MessagingTelemetry.ActivitySourceName + ".Limit");
 
     private readonly IggyJsonMessageSerializer<DemoMessage> _serializer = new(DemoMessageJsonContext.Default.DemoMessage);
     private BenchmarkListeners _listeners = null!;
-    private ActivityListener _limitListener = null!;
     private MessagingInstrumentation _instrumentation = null!;
     private IggyProducer<DemoMessage> _producer = null!;
     private DemoMessage[] _messages = [];
@@ -35,12 +33,6 @@ public class SendPathCost : IDisposable
     public void Setup()
     {
         _listeners = new BenchmarkListeners();
-        _limitListener = new ActivityListener
-        {
-            ShouldListenTo = source => source == LimitSource,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(_limitListener);
         _instrumentation = new MessagingInstrumentation(new MessagingInstrumentationOptions());
         var (_, client) = SdkBoundary.Create();
         var transport = new IggyTransport(IggyClientConnection.Over(client, new("localhost", 8090)));
@@ -53,7 +45,6 @@ public class SendPathCost : IDisposable
     public void Dispose()
     {
         _listeners.Dispose();
-        _limitListener.Dispose();
         _instrumentation.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -62,7 +53,7 @@ public class SendPathCost : IDisposable
     [Benchmark(Baseline = true)]
     public List<Message> Limit()
     {
-        using var span = LimitSource.StartActivity("send demo-topic", ActivityKind.Producer);
+        using var span = BenchmarkListeners.LimitSource.StartActivity("send demo-topic", ActivityKind.Producer);
         var headers = IggyMessageHeaders.FromCurrentActivity();
         var batch = new List<Message>(_messages.Length);
         foreach (var message in _messages)

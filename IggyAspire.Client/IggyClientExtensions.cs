@@ -96,11 +96,21 @@ public static class IggyClientExtensions
 
         // Not AddHostedService: it adds one hosted service per implementation type, and each client's connection must start.
         builder.Services.AddSingleton<IHostedService>(Connection);
-        builder.Services.TryAddSingleton(new MessagingInstrumentationOptions
+        // The default client's switches win over the defaults AddIggyProducer or AddIggyConsumer registered if called
+        // first; a keyed client's do not override the default client's.
+        var switches = ServiceDescriptor.Singleton(new MessagingInstrumentationOptions
         {
             EnableTracing = !settings.DisableTracing,
             EnableMetrics = !settings.DisableMetrics,
         });
+        if (serviceKey is null)
+        {
+            builder.Services.Replace(switches);
+        }
+        else
+        {
+            builder.Services.TryAdd(switches);
+        }
 
         if (!settings.DisableHealthChecks)
         {

@@ -1,3 +1,5 @@
+extern alias ProducerApp;
+
 using System.Net;
 using System.Net.Sockets;
 using Apache.Iggy.IggyClient;
@@ -39,6 +41,49 @@ public sealed class AddIggyClientTests
         var failure = await Assert.ThrowsAsync<TimeoutException>(() => host.StartAsync(TestContext.Current.CancellationToken));
 
         Assert.Contains("Aspire:Apache:Iggy:ConnectTimeout", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_clients_disable_switches_hold_when_a_producer_was_registered_before_it()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:iggy"] = "iggy://iggy:secret@localhost:8090",
+            ["Aspire:Apache:Iggy:DisableTracing"] = "true",
+            ["Aspire:Apache:Iggy:Producer:Stream"] = "s",
+            ["Aspire:Apache:Iggy:Producer:Topic"] = "t",
+        });
+        builder.AddIggyProducer("iggy", ProducerApp::IggyAspire.Producer.DemoMessageJsonContext.Default.DemoMessage);
+        builder.AddIggyClient("iggy");
+        using var host = builder.Build();
+
+        var switches = host.Services.GetRequiredService<IggyAspire.Messaging.Telemetry.MessagingInstrumentationOptions>();
+
+        Assert.Equal((false, true), (switches.EnableTracing, switches.EnableMetrics));
+    }
+
+    [Fact]
+    public void A_keyed_client_has_a_keyed_connection_transport_and_health_check_and_starts_beside_the_default_one()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:iggy"] = "iggy://iggy:secret@localhost:8090",
+            ["ConnectionStrings:other"] = "iggy://iggy:secret@localhost:8091",
+        });
+        builder.AddIggyClient("iggy");
+        builder.AddKeyedIggyClient("other");
+        using var host = builder.Build();
+
+        var connection = host.Services.GetRequiredService<IggyAspire.Client.IggyClientConnection>();
+        var other = host.Services.GetRequiredKeyedService<IggyAspire.Client.IggyClientConnection>("other");
+        Assert.NotSame(connection, other);
+        Assert.NotSame(host.Services.GetRequiredService<IggyAspire.Messaging.Transport.IIggyTransport>(), host.Services.GetRequiredKeyedService<IggyAspire.Messaging.Transport.IIggyTransport>("other"));
+        var started = host.Services.GetServices<IHostedService>().OfType<IggyAspire.Client.IggyClientConnection>().ToList();
+        Assert.Equal(2, started.Count);
+        Assert.Contains(other, started);
+        Assert.Equal(["iggy_iggy", "iggy_other"], HealthChecks(host).Select(check => check.Name));
     }
 
     private static IHost Build(Dictionary<string, string?> configuration)

@@ -15,6 +15,7 @@ public sealed class ConsumerReceiveTelemetryTests : IDisposable
     private readonly FakeTimeProvider _time = new();
     private readonly MessagingInstrumentation _instrumentation = new(new MessagingInstrumentationOptions());
     private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+    private readonly ServiceProvider _handlers = new ServiceCollection().BuildServiceProvider();
 
     [Fact]
     public async Task An_empty_poll_is_timed_without_a_partition_and_its_span_names_none()
@@ -43,13 +44,14 @@ public sealed class ConsumerReceiveTelemetryTests : IDisposable
     {
         _instrumentation.Dispose();
         _stopping.Dispose();
+        _handlers.Dispose();
     }
 
     private IggyConsumer<DemoMessage> Consumer(string topic) => new(
         _transport,
         new IggyConsumerSettings { Stream = "demo-stream", Topic = topic, ConsumerGroup = "demo-consumers" },
         new IggyJsonMessageSerializer<DemoMessage>(DemoMessageJsonContext.Default.DemoMessage),
-        new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
+        _handlers.GetRequiredService<IServiceScopeFactory>(),
         _instrumentation,
         _time,
         NullLogger<IggyConsumer<DemoMessage>>.Instance);
